@@ -1,0 +1,50 @@
+# Two commands do everything on a fresh clone:  `make report` (the main job) and `make test` (all tests).
+# Both create .venv inside the repo on first use; later runs reuse it (the stamp is rebuilt only when
+# pyproject.toml or constraints.txt change).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CORPUS ?=
+WORKERS ?= 2
+
+.PHONY: setup report test export clean-nbs readme check-sync nbtest pytest
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+# ---- main job: build the code KG of the default corpus and render the report -----------------
+report: setup
+	$(BIN)/python -m graphmer.report --workers $(WORKERS) $(if $(CORPUS),--corpus $(CORPUS),)
+
+# ---- tests ----------------------------------------------------------------------------------
+test: setup check-sync nbtest pytest
+
+# nbdev-export and nbdev-clean must be no-ops on a committed tree: run both on a copy and compare.
+check-sync: setup
+	@tmp=$$(mktemp -d) && cp -r nbs graphmer pyproject.toml $$tmp/ && \
+	$(BIN)/nbdev-export && $(BIN)/nbdev-clean && \
+	find graphmer -name __pycache__ -prune -o -type f -print | sort > $$tmp/after.txt && \
+	(cd $$tmp && find graphmer -name __pycache__ -prune -o -type f -print | sort > before.txt) && \
+	if ! diff -q $$tmp/before.txt $$tmp/after.txt >/dev/null || \
+	   ! diff -r -q -x __pycache__ $$tmp/graphmer graphmer || ! diff -r -q $$tmp/nbs nbs || \
+	   ! diff -q $$tmp/pyproject.toml pyproject.toml; then \
+	  echo "nbdev-export or nbdev-clean changed files: edit the notebooks, export, clean, and commit."; exit 1; fi; \
+	echo "nbdev-export and nbdev-clean: no changes"
+
+nbtest: setup
+	$(BIN)/nbdev-test --n-workers 2 --skip-file-re '^(index|build_kg|train|evaluate|explore)\.ipynb$$'
+
+pytest: setup
+	$(BIN)/python -m pytest tests -q
+
+export: setup
+	$(BIN)/nbdev-export && $(BIN)/nbdev-clean
+
+readme: setup
+	$(BIN)/python -m graphmer.readme
