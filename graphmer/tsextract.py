@@ -86,7 +86,10 @@ class FactsBuilder:
 
     def add_def(self, id, type, name_node, span_node, parent, bases=(), implements=(), decorators=(), name=None) -> bool:
         "Record a def named at `name_node` spanning `span_node`; False (and nothing recorded) if `id` is taken."
-        if id in self.ids: return False
+        if id in self.ids:  # taken: only a method or type replaces a field of the same name (Java allows both)
+            old = next((d for d in self.defs if d['id'] == id), None)
+            if type == 'Variable' or old is None or old['type'] != 'Variable': return False
+            self.defs.remove(old)
         self.ids.add(id)
         self.defs.append({'id': id, 'type': type, 'name': name or self.text(name_node),
                           'line_start': span_node.start_point.row + 1, 'line_end': span_node.end_point.row + 1,
