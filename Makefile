@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh clone:  `make report` (the main job) and `make test` (all tests).
-# Both create .venv inside the repo on first use; later runs reuse it (the stamp is rebuilt only when
-# pyproject.toml or constraints.txt change).
+# Both create .venv inside the repo on first use; later runs reuse it: the install is redone only when the
+# content of pyproject.toml or constraints.txt changes (a hash in .venv/.installed, not file times).
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -11,12 +11,14 @@ WORKERS ?= 2
 
 .PHONY: setup report test export clean-nbs readme check-sync nbtest pytest
 
-setup: $(STAMP)
-
-$(STAMP): pyproject.toml constraints.txt
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev]'
-	@touch $(STAMP)
+setup:
+	@h=$$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1); \
+	if [ ! -x $(BIN)/python ] || [ "$$(cat $(STAMP) 2>/dev/null)" != "$$h" ]; then \
+	  echo "setting up $(VENV) (torch pinned by constraints.txt)"; \
+	  ( test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) ) && \
+	  $(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev]' && \
+	  echo $$h > $(STAMP); \
+	fi
 
 # ---- main job: build the code KG of the default corpus and render the report -----------------
 report: setup

@@ -1,0 +1,37 @@
+"""Time `build_kg` on the standard library: cold, up to date, and after a one-file change.
+
+Run: .venv/bin/python benchmarks/kg_build.py [--workers 2] [--repeat 3]
+Writes benchmarks/results/kg_build.json. The corpus is a copy of the interpreter's standard library (without
+site-packages), so that one file can be edited without touching the real one.
+"""
+import argparse, json, platform, shutil, statistics, tempfile, time, os
+from pathlib import Path
+from graphmer.core import default_corpus
+from graphmer.extract import build_kg
+
+def timed(**kw):
+    t = time.perf_counter(); m = build_kg(progress=False, **kw); return time.perf_counter() - t, m
+
+def main():
+    ap = argparse.ArgumentParser(); ap.add_argument("--workers", type=int, default=2); ap.add_argument("--repeat", type=int, default=3)
+    a = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp()); src = tmp / "stdlib"
+    shutil.copytree(default_corpus(), src, ignore=shutil.ignore_patterns("site-packages", "__pycache__"), symlinks=True)
+    cold, warm, touched = [], [], []
+    for i in range(a.repeat):
+        out = tmp / f"kg{i}"
+        t, m = timed(sources=[src], out_dir=out, workers=a.workers); cold.append(t)
+        t, m2 = timed(sources=[src], out_dir=out, workers=a.workers); warm.append(t); assert m2["up_to_date"]
+        f = src / "json" / "decoder.py"; f.write_text(f.read_text() + f"\ndef _bench_{i}():\n    return JSONDecoder()\n")
+        t, m3 = timed(sources=[src], out_dir=out, workers=a.workers); touched.append(t); assert m3["cache"]["misses"] == 1, m3["cache"]
+        shutil.rmtree(out)
+    res = dict(machine=f"{platform.node()} {os.cpu_count()} cores", python=platform.python_version(), workers=a.workers, repeat=a.repeat,
+               files=m["counts"]["files"], lines=m["counts"]["lines"], triples=m["counts"]["triples"],
+               cold_s=statistics.median(cold), up_to_date_s=statistics.median(warm), one_file_changed_s=statistics.median(touched),
+               cold_all=cold, up_to_date_all=warm, one_file_changed_all=touched, stage_timing_cold=m["timing"], stage_timing_changed=m3["timing"])
+    Path(__file__).with_name("results").mkdir(exist_ok=True)
+    (Path(__file__).with_name("results") / "kg_build.json").write_text(json.dumps(res, indent=2))
+    print(json.dumps(res, indent=2))
+    shutil.rmtree(tmp, ignore_errors=True)
+
+if __name__ == "__main__": main()
