@@ -116,8 +116,8 @@ class FactsBuilder:
 
 # %% ../nbs/03_tsextract.ipynb #2d30853d
 def _named(node) -> list:
-    "The named children of `node` without comments (comments may sit between any two tokens)."
-    return [c for c in node.named_children if c.type != 'comment']
+    "The named children of `node` without comments (the grammar's extras: `comment`, `line_comment`, `block_comment`)."
+    return [c for c in node.named_children if not c.is_extra]
 
 def _child_of_type(node, *types):
     "The first direct named child of `node` whose type is one of `types`, or None."
@@ -173,15 +173,19 @@ class JavaNames:
     static_single: dict = field(default_factory=dict)    # member name -> 'a.b.C.m', from `import static a.b.C.m;`
     static_ondemand: list = field(default_factory=list)  # 'a.b.C' from `import static a.b.C.*;`
     file_types: set = field(default_factory=set)         # ids of every (member) type this file declares
+    supers: dict = field(default_factory=dict)           # id of a type with explicit supertypes -> their simple names
 
     def type_cands(self, simple: str, chain=()) -> tuple[list, str]:
         "Candidates and fallback external name of the simple type name `simple` used inside the classes `chain`."
         nested = [qualify(cls, simple) for cls in reversed(chain) if qualify(cls, simple) in self.file_types]
         local = qualify(self.package, simple)
+        known = {cls.rsplit('.', 1)[-1] for cls in chain}.union(*(self.supers.get(cls, ()) for cls in chain))
+        inherited = [f"{cls}.{simple}" for cls in reversed(chain)   # a member type an enclosing class may inherit
+                     if cls in self.supers and simple not in known]
         if nested: c = nested[:1]
-        elif simple in self.single: c = [self.single[simple]]
-        elif local in self.file_types: c = [local]
-        else: c = [local, *(f"{p}.{simple}" for p in self.ondemand), f"java.lang.{simple}"]
+        elif simple in self.single: c = [*inherited, self.single[simple]]
+        elif local in self.file_types: c = [*inherited, local]
+        else: c = [*inherited, local, *(f"{p}.{simple}" for p in self.ondemand), f"java.lang.{simple}"]
         ext = self.single.get(simple) or (f"java.lang.{simple}" if simple in JAVA_LANG else simple)
         return _uniq(c), ext
 
@@ -214,7 +218,8 @@ def java_erasure(node):
     return node
 
 def java_dotted_type(node, fb) -> str:
-    "`a.b.T` for a (scoped) type identifier, ignoring type arguments and annotations inside it."
+    "`a.b.T` for a (scoped) type identifier, ignoring type arguments and annotations inside it (`A<X>.B` -> `A.B`)."
+    if node.type == 'generic_type': return java_dotted_type(java_erasure(node), fb)
     if node.type != 'scoped_type_identifier': return fb.text(node)
     return '.'.join(java_dotted_type(c, fb) for c in _named(node)
                     if c.type in ('type_identifier', 'scoped_type_identifier', 'generic_type'))
@@ -261,6 +266,12 @@ def _java_members(node):
         if c.type == 'enum_body_declarations': yield from _named(c)
         else: yield c
 
+def _java_supertypes(node):
+    "(clause kind, type node) for each type of a type declaration's `extends`/`implements` clauses."
+    for c in _named(node):
+        if c.type in ('superclass', 'extends_interfaces', 'super_interfaces'):
+            for t in _named(_child_of_type(c, 'type_list') or c): yield c.type, t
+
 @patch
 def read_header(self: JavaExtractor):
     "Set the package, read the imports (emitting `imports` refs) and collect the file's type ids."
@@ -291,6 +302,8 @@ def collect_type_ids(self: JavaExtractor, node, prefix):
         if m.type in JAVA_TYPE_DECLS:
             tid = qualify(prefix, self.text(m.child_by_field_name('name')))
             self.names.file_types.add(tid)
+            sups = frozenset(java_dotted_type(java_erasure(t), self.fb).rsplit('.', 1)[-1] for _, t in _java_supertypes(m))
+            if sups: self.names.supers[tid] = sups
             self.collect_type_ids(m, tid)
 
 # %% ../nbs/03_tsextract.ipynb #349c4b6f
@@ -306,18 +319,11 @@ def type_params(self: JavaExtractor, node) -> frozenset:
                      if p.type == 'type_parameter')
 
 @patch
-def type_list(self: JavaExtractor, clause, scope) -> list:
-    "REF_CANDS for each type of an `extends`/`implements` clause."
-    lst = _child_of_type(clause, 'type_list')
-    types = _named(lst or clause)
-    return [ref_cands(*self.type_ref(t, scope), t) for t in types]
-
-@patch
 def heritage(self: JavaExtractor, node, scope) -> tuple[list, list]:
+    "REF_CANDS of the supertypes: `extends` (class or interface) -> bases, `implements` -> implements."
     bases, impls = [], []
-    for c in _named(node):
-        if c.type in ('superclass', 'extends_interfaces'): bases += self.type_list(c, scope)
-        elif c.type == 'super_interfaces': impls += self.type_list(c, scope)
+    for kind, t in _java_supertypes(node):
+        (impls if kind == 'super_interfaces' else bases).append(ref_cands(*self.type_ref(t, scope), t))
     return bases, impls
 
 @patch

@@ -46,16 +46,42 @@ def split_types(text):
     return [re.sub(r"<.*>", "", t, flags=re.S).strip() for t in out if t.strip()]
 
 
-def expected_candidates(src: str, name: str, declared: set):
-    "The resolution rules of SPEC/JLS written out independently: explicit import, qualified, same file, package, on-demand, java.lang."
+def expected_candidates(src: str, name: str, declared: set, enclosing=()):
+    """The resolution rules of SPEC/JLS written out independently: explicit import, qualified, same file, package, on-demand, java.lang;
+    ahead of the import/package ones, a member type possibly inherited by an enclosing class with supertypes, innermost first
+    (`enclosing`: (id, simple names of its supertypes) outermost first), unless the name is an enclosing class or a direct supertype."""
     pkg = (re.search(r"^package\s+([\w.]+);", src, re.M) or [None, ""])[1]
     singles = dict((m.split(".")[-1], m) for m in re.findall(r"^import\s+([\w.]+\w);", src, re.M))
     ondemand = re.findall(r"^import\s+([\w.]+)\.\*;", src, re.M)
     if "." in name: return [name]
-    if name in singles: return [singles[name]]
+    known = {i.rsplit(".", 1)[-1] for i, _ in enclosing} | {s for _, sups in enclosing for s in sups}
+    inherited = [f"{i}.{name}" for i, sups in reversed(enclosing) if sups and name not in known]
+    if name in singles: return inherited + [singles[name]]
     local = f"{pkg}.{name}" if pkg else name
     if name in declared: return [local]
-    return list(dict.fromkeys([local] + [f"{p}.{name}" for p in ondemand] + [f"java.lang.{name}"]))
+    return list(dict.fromkeys(inherited + [local] + [f"{p}.{name}" for p in ondemand] + [f"java.lang.{name}"]))
+
+
+def enclosing_decls(src: str, decls: list) -> list:
+    "For each DECL_RE match: ((id, supertype simple names) of each enclosing declaration, outermost first), by brace nesting."
+    pkg = (re.search(r"^package\s+([\w.]+);", src, re.M) or [None, ""])[1]
+    spans = []
+    for m in decls:
+        depth, i = 0, m.end() - 1
+        for i in range(m.end() - 1, len(src)):
+            depth += {"{": 1, "}": -1}.get(src[i], 0)
+            if depth == 0: break
+        spans.append((m.start(), i))
+    out = []
+    for k, (start, _) in enumerate(spans):
+        chain = [j for j, (s, e) in enumerate(spans) if s < start < e]
+        ids, res = pkg, []
+        for j in chain:
+            _, nm, ext, impl = decls[j].groups()
+            ids = f"{ids}.{nm}" if ids else nm
+            res.append((ids, {t.rsplit(".", 1)[-1] for t in split_types(ext) + split_types(impl)}))
+        out.append(tuple(res))
+    return out
 
 
 @pytest.mark.parametrize("path", fixture_files("java"), ids=lambda p: p.name)
@@ -63,15 +89,16 @@ def test_java_heritage_matches_declarations(path):
     src = path.read_text()
     facts = extract(path)
     by_name = {d["name"]: d for d in facts["defs"] if d["type"] in ("Class", "Interface")}
-    decls = DECL_RE.findall(src)
+    matches = list(DECL_RE.finditer(src))
+    decls = [m.groups() for m in matches]
     assert decls, path
     top_level = {name for _, name, _, _ in decls}
-    for kind, name, extends, implements in decls:
+    for (kind, name, extends, implements), encl in zip(decls, enclosing_decls(src, matches)):
         d = by_name[name]
         assert d["type"] == ("Interface" if kind == "interface" else "Class")
         for field, written in (("bases", extends), ("implements", implements)):
             got = [b["c"] for b in d[field]]
-            want = [expected_candidates(src, t, top_level if "." not in t else set()) for t in split_types(written)]
+            want = [expected_candidates(src, t, top_level if "." not in t else set(), encl) for t in split_types(written)]
             # a simple name declared in the file resolves to its (possibly nested) id; only its last segment is fixed
             for g, w, t in zip(got, want, split_types(written)):
                 if t in top_level: assert len(g) == 1 and g[0].endswith("." + t), (name, field, g)
@@ -91,15 +118,19 @@ def test_java_fixture_semantics():
     assert defs["com.acme.shapes.Circle.Unit"]["type"] == "Class" and defs["com.acme.shapes.Circle.Bounds"]["type"] == "Class"
     assert [d["id"] for d in circle["defs"]].count("com.acme.shapes.Circle.scale") == 1     # overloads
     assert [d["id"] for d in circle["defs"]].count("com.acme.shapes.Circle.Circle") == 1    # constructors
+    # Circle has supertypes, so a simple type name in its body may first be a member type it inherits: `Circle.X`
     refs = [(r["src"].rsplit(".", 1)[-1], r["rel"], r["text"], r["c"][0] if r["c"] else None) for r in circle["refs"]]
+    first = {(r["src"].rsplit(".", 1)[-1], r["rel"], r["text"]): [c for c in r["c"] if not c.startswith("com.acme.shapes.Circle.")][:1]
+             for r in circle["refs"]}
     assert ("distanceTo", "calls", "center.distance", "com.acme.shapes.Circle.Center.distance") in refs
-    assert ("distanceTo", "catches", "NullPointerException", "com.acme.shapes.NullPointerException") in refs
-    assert ("distanceTo", "raises", "ShapeException", "com.acme.shapes.ShapeException") in refs
-    assert ("split", "returns_type", "List<Circle>", "com.acme.shapes.List") in refs
-    assert ("split", "calls", "parts.add", "com.acme.shapes.List.add") in refs
+    assert ("distanceTo", "catches", "NullPointerException", "com.acme.shapes.Circle.NullPointerException") in refs
+    assert first["distanceTo", "catches", "NullPointerException"] == ["com.acme.shapes.NullPointerException"]
+    assert first["distanceTo", "raises", "ShapeException"] == ["com.acme.shapes.ShapeException"]
+    assert first["split", "returns_type", "List<Circle>"] == ["com.acme.shapes.List"]
+    assert first["split", "calls", "parts.add"] == ["com.acme.shapes.List.add"]
     assert ("Circle", "calls", "super", "com.acme.shapes.AbstractShape.AbstractShape") in refs
     abstract = extract(root / "AbstractShape.java")
-    assert any(r["text"] == "Geometry.round" and r["c"] == ["com.acme.shapes.util.Geometry.round"]
+    assert any(r["text"] == "Geometry.round" and r["c"] == ["com.acme.shapes.AbstractShape.Geometry.round", "com.acme.shapes.util.Geometry.round"]
                and r["ext"] == "com.acme.shapes.util.Geometry.round" for r in abstract["refs"])
     assert [r["c"] for r in abstract["refs"] if r["rel"] == "imports"] == [["java.util"], ["java.util"], ["com.acme.shapes.util"]]
 
@@ -210,3 +241,59 @@ def test_syntax_error_raises(src, relpath, language):
 def test_undecodable_bytes_propagate():
     with pytest.raises(UnicodeDecodeError):
         extract_treesitter(b"class A { String s = \"\xff\xfe\"; }", "A.java", "java")
+
+
+# ---- Java regressions found against the JDK ------------------------------------------------------
+
+def java_defs(src: str, relpath: str = "p/X.java") -> dict:
+    return {d["id"]: d for d in extract_treesitter(src.encode(), relpath, "java")["defs"]}
+
+
+def test_java_generic_qualifier_is_erased():
+    "`Outer<String>.Gen` names the member type `Outer.Gen`: no type arguments in candidates or `ext` (the `text` keeps them)."
+    src = ("package p; class Outer<T>{class Gen{}} class Sub extends Outer<String>{ class B extends Outer<String>.Gen{}\n"
+           " Outer<String>.Gen<Integer>[] f(java.util.Map.Entry<String, Outer<String>.Gen> e) { return null; } }")
+    facts = extract_treesitter(src.encode(), "p/Sub.java", "java")
+    b = {d["id"]: d for d in facts["defs"]}["p.Sub.B"]["bases"][0]
+    assert b["c"][0] == "p.Outer.Gen" and b["ext"] == "Outer.Gen" and "<" not in "".join(b["c"])
+    types = {r["rel"]: r for r in facts["refs"] if r["src"] == "p.Sub.f"}
+    assert types["returns_type"]["c"] == ["p.Outer.Gen"] and types["returns_type"]["text"] == "Outer<String>.Gen<Integer>[]"
+    assert types["param_type"]["c"] == ["java.util.Map.Entry"] and types["param_type"]["ext"] == "java.util.Map.Entry"
+
+
+def test_java_comments_are_not_types():
+    "Java comments (`line_comment`/`block_comment`) inside type lists, multi-catch, throws and type arguments are skipped."
+    src = ("class C implements Runnable, /* marker */ Cloneable { public void run() /* x */ throws // why\n"
+           " java.io.IOException, /* y */ Exception { try{run();} catch (IllegalStateException | // why\n"
+           " IllegalArgumentException e){} } java.util.List</* c */ String> l; }")
+    facts = extract_treesitter(src.encode(), "C.java", "java")
+    c = {d["id"]: d for d in facts["defs"]}["C"]
+    assert [i["ext"] for i in c["implements"]] == ["java.lang.Runnable", "java.lang.Cloneable"]
+    assert [i["c"] for i in c["implements"]] == [["Runnable", "java.lang.Runnable"], ["Cloneable", "java.lang.Cloneable"]]
+    by_rel = lambda rel: [r["text"] for r in facts["refs"] if r["rel"] == rel]
+    assert by_rel("catches") == ["IllegalStateException", "IllegalArgumentException"]
+    assert by_rel("raises") == ["java.io.IOException", "Exception"]
+    assert not any("//" in r["text"] or "/*" in r["text"] or "//" in (r["ext"] or "") for r in facts["refs"])
+
+
+def test_java_inherited_member_type_candidates():
+    "A simple name may be a member type inherited by an enclosing class (declared in another file): `Sub.Inner` comes first."
+    root = FIXTURES / "java/com/acme/members"
+    facts = extract(root / "Sub.java")
+    defs = {d["id"]: d for d in facts["defs"]}
+    a = defs["com.acme.members.Sub.A"]
+    assert a["bases"][0]["c"] == ["com.acme.members.Sub.Inner", "com.acme.members.Inner", "java.lang.Inner"]
+    assert a["implements"][0]["c"][0] == "com.acme.members.Sub.Listener"
+    assert a["bases"][0]["ext"] == "Inner"                       # ext is not the speculative member path
+    assert defs["com.acme.members.Sub"]["bases"][0]["c"][0] == "com.acme.members.Outer"   # a supertype is not its own member
+    assert defs["com.acme.members.Sub.B"]["bases"][0]["c"] == ["com.acme.members.Sub.A"]  # declared in the file: only that
+    refs = {(r["rel"], r["text"]): r for r in facts["refs"] if r["src"] == "com.acme.members.Sub.B.make"}
+    # innermost enclosing class with supertypes first; imports keep their place (and ext) behind the member guesses
+    assert refs["returns_type", "Inner"]["c"][:2] == ["com.acme.members.Sub.B.Inner", "com.acme.members.Sub.Inner"]
+    assert refs["param_type", "List<Inner>"]["c"][-1] == "java.util.List" and refs["param_type", "List<Inner>"]["ext"] == "java.util.List"
+    # a class without supertypes inherits no member types: nothing speculative in Outer
+    outer = extract(root / "Outer.java")
+    assert all(not r["c"] or not r["c"][0].startswith("com.acme.members.Outer.") for r in outer["refs"] if r["rel"] != "calls")
+    # same-package and imported names are unchanged when the class has no supertypes
+    plain = java_defs("package p; import q.Base; class K { static class L extends Base {} static class M extends Other {} }", "p/K.java")
+    assert plain["p.K.L"]["bases"][0]["c"] == ["q.Base"] and plain["p.K.M"]["bases"][0]["c"] == ["p.Other", "java.lang.Other"]
