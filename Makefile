@@ -21,8 +21,9 @@ setup:
 	fi
 
 # ---- main job: build the code KG of the default corpus and render the report -----------------
+STEPS ?= 500
 report: setup
-	$(BIN)/python -m graphmer.report --workers $(WORKERS) $(if $(CORPUS),--corpus $(CORPUS),)
+	$(BIN)/python -m graphmer.report --workers $(WORKERS) --steps $(STEPS) $(if $(CORPUS),--corpus $(CORPUS),)
 
 # ---- tests ----------------------------------------------------------------------------------
 test: setup check-sync nbtest pytest

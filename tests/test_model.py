@@ -1,0 +1,248 @@
+"GraphMER model (nbs/12_model.ipynb): H-GAT, distance decay, masks, layouts, eager vs flex, loss, checkpoints, sizes."
+import dataclasses, json
+from pathlib import Path
+import pytest
+import torch
+import torch.nn.functional as F
+from graphmer.models import (GraphMERConfig, GraphMER, HGAT, synthetic_batch, graphmer_loss, decay_index, decay_table,
+                             attention_mask, eager_attention, layout_position, check_flex_agreement, overfit, tail_exact_match)
+
+V, R, L = 100, 16, 7
+
+def small(**kw): return GraphMERConfig.tiny(V, max_roots=R, **kw)
+
+@pytest.fixture(scope="module")
+def model():
+    torch.manual_seed(0)
+    return GraphMER(small()).eval()
+
+@pytest.fixture(scope="module")
+def full(): return synthetic_batch(small(), B=2, R=R, layout="full", seed=0)
+
+@pytest.fixture(scope="module")
+def compact(): return synthetic_batch(small(), B=2, R=R, layout="compact", seed=0)
+
+# ---- configuration and sizes --------------------------------------------------------------------------------------
+def test_config_json_roundtrip():
+    cfg = GraphMERConfig.base(12_000, use_decay=False)
+    assert GraphMERConfig.from_json(cfg.to_json()) == cfg
+    assert (cfg.hidden, cfg.layers, cfg.heads, cfg.ffn) == (512, 12, 8, 2048)
+    assert (small().hidden, small().layers, small().heads, small().ffn) == (256, 4, 4, 1024)
+
+def test_config_rejects_unknown_keys():
+    with pytest.raises(ValueError, match="use_hgta.*zzz"):
+        GraphMERConfig.from_dict({**small().to_dict(), "use_hgta": False, "zzz": 1})
+    with pytest.raises(ValueError, match="divisible"): GraphMERConfig(V, hidden=100, heads=3)
+
+def count(cfg):
+    with torch.device("meta"): return GraphMER(cfg).num_parameters()
+
+def test_parameter_counts():
+    # pinned so that an architecture change is a conscious one (the notebook explains the numbers)
+    assert count(GraphMERConfig.tiny(12_000)) == 7_582_405
+    assert count(GraphMERConfig.base(12_000)) == 49_272_777
+    assert count(GraphMERConfig.tiny(12_000, use_hgat=False)) == 7_582_405 - 15 * (256 * 256 + 512)
+
+# ---- distances and decay ------------------------------------------------------------------------------------------
+def bfs_hops(R, L):
+    nodes = [(i, -1) for i in range(R)] + [(i, k) for i in range(R) for k in range(L)]
+    nb = {n: set() for n in nodes}
+    def edge(a, b): nb[a].add(b); nb[b].add(a)
+    for i in range(R):
+        if i + 1 < R: edge((i, -1), (i + 1, -1))
+        for k in range(L):
+            edge((i, -1), (i, k))
+            if k + 1 < L: edge((i, k), (i, k + 1))
+    dist = {}
+    for s in nodes:
+        d, front = {s: 0}, [s]
+        while front:
+            nxt = []
+            for n in front:
+                for m in nb[n]:
+                    if m not in d: d[m] = d[n] + 1; nxt.append(m)
+            front = nxt
+        dist[s] = d
+    return nodes, dist
+
+def test_decay_index_is_shortest_path():
+    nodes, dist = bfs_hops(6, 4)
+    r = torch.tensor([n[0] for n in nodes]); s = torch.tensor([n[1] for n in nodes])
+    got = decay_index(r[:, None], s[:, None], r[None], s[None], graph_index=-7)
+    assert torch.equal(got, torch.tensor([[dist[a][b] for b in nodes] for a in nodes]))
+    assert decay_index(torch.tensor(3), torch.tensor(0), torch.tensor(0), torch.tensor(-2), graph_index=-7) == -7
+
+def test_decay_table_values():
+    tab = decay_table(torch.tensor([1.0, 2.0]), torch.tensor(4.0), 0.6, 8)
+    d = torch.tensor([float(i) for i in range(10)] + [4.0])
+    want = 0.6 ** F.gelu(d.sqrt()[None] - torch.tensor([[1.0], [2.0]]))
+    assert torch.allclose(tab, want) and torch.allclose(tab[:, -1], tab[:, 4])
+
+# ---- H-GAT --------------------------------------------------------------------------------------------------------
+def hgat_reference(hg, x, batch):
+    out = x.clone()
+    for b, n in (batch["valid"] & (batch["slot"] >= 0) & (batch["rel"] > 0)).nonzero().tolist():
+        r, i, m = batch["rel"][b, n], batch["root_idx"][b, n], int(batch["head_len"][b, n])
+        W, a, t = hg.W[r], hg.a[r], x[b, n]
+        hs = [x[b, 1 + i + j] for j in range(min(m, hg.max_span))]
+        e = torch.stack([F.leaky_relu(a @ torch.cat([W @ t, W @ h]), 0.01) for h in hs])
+        out[b, n] = t + sum(al * (W @ h) for al, h in zip(e.softmax(0), hs))
+    return out
+
+def test_hgat_matches_formula_and_weights_sum_to_one(full):
+    torch.manual_seed(1)
+    hg = HGAT(32, 15).eval()
+    x = torch.randn(*full["input_ids"].shape, 32)
+    with torch.no_grad(): y, info = hg(x, full, return_attn=True); ref = hgat_reference(hg, x, full)
+    assert torch.allclose(y, ref, atol=1e-5)
+    assert torch.allclose(info["alpha"].sum(-1), torch.ones(len(info["b"])), atol=1e-6)
+    assert torch.equal((info["alpha"] > 0).sum(-1), full["head_len"][info["b"], info["n"]])
+    assert (full["head_len"][info["b"], info["n"]] >= 2).any()
+
+def test_relation_parameter_dropout_only_in_training(full):
+    hg = HGAT(32, 15, param_dropout=0.3)
+    x = torch.randn(*full["input_ids"].shape, 32)
+    hg.eval(); assert torch.equal(hg(x, full), hg(x, full))
+    hg.train(); torch.manual_seed(0); a = hg(x, full); torch.manual_seed(1); b = hg(x, full)
+    assert not torch.equal(a, b)
+
+def test_relation_parameters_receive_gradient(full):
+    torch.manual_seed(0)
+    m = GraphMER(small()).train()
+    graphmer_loss(m(full), full)["loss"].backward()
+    present = full["rel"][full["valid"] & (full["slot"] >= 0)].unique()
+    assert (m.hgat.W.grad[present].flatten(1).abs().sum(1) > 0).all()
+    assert (m.hgat.a.grad[present].abs().sum(1) > 0).all()
+    assert m.p_head.grad.abs().sum() > 0
+    assert m.graph_dist_raw.grad == 0        # nothing with a loss attends to the graph token (see the notebook)
+
+# ---- masks, padding, layouts -------------------------------------------------------------------------------------
+def test_graph_token_and_padding_mask():
+    slot = torch.tensor([[-2, -1, -1, 0, -3]]); valid = torch.tensor([[True, True, True, True, False]])
+    m = attention_mask(slot, valid)[0]
+    assert m[0, :4].all() and not m[1:, 0].any() and not m[4].any() and not m[:, 4].any()
+    q, k, v = (torch.randn(1, 2, 5, 4, requires_grad=True) for _ in range(3))
+    o = eager_attention(q, k, v, m[None], decay=torch.rand(1, 2, 5, 5))
+    assert torch.equal(o[0, :, 4].detach(), torch.zeros(2, 4))
+    o.sum().backward()
+    assert all(torch.isfinite(t.grad).all() for t in (q, k, v))
+
+def test_invariant_to_garbage_in_padding(model, full):
+    g = dict(full)
+    g["input_ids"] = full["input_ids"].clone()
+    g["input_ids"][~full["valid"]] = torch.randint(0, 10**6, (int((~full["valid"]).sum()),))
+    with torch.no_grad(): a, b = model(full)["hidden"], model(g)["hidden"]
+    assert torch.allclose(a[full["valid"]], b[full["valid"]], atol=1e-6)
+
+def test_full_and_compact_layouts_agree(model, full, compact):
+    assert compact["input_ids"].shape[1] < full["input_ids"].shape[1] and compact["input_ids"].shape[1] % 16 == 0
+    with torch.no_grad(): hf, hc = model(full)["hidden"], model(compact)["hidden"]
+    pc = layout_position(compact, R, L)
+    for b in range(2):
+        v = compact["valid"][b]
+        assert torch.allclose(hf[b][pc[b][v]], hc[b][v], atol=1e-5)
+    with torch.no_grad():
+        lf, lc = graphmer_loss(model(full), full), graphmer_loss(model(compact), compact)
+    assert torch.allclose(lf["loss"], lc["loss"], atol=1e-5)
+
+def test_slot_embeddings_break_leaf_reversal_symmetry():
+    cfg = small(layers=1, slot_embeddings=False)
+    mb = synthetic_batch(cfg, B=1, R=R, seed=5)
+    two = ((mb["slot"] == 1) & mb["is_mnm"]).nonzero()[:, 1]
+    first = 1 + R + mb["root_idx"][0, two] * L
+    last = first + torch.tensor([int(((mb["tail_group"][0] == g) & mb["valid"][0]).sum()) for g in mb["tail_group"][0, first]]) - 1
+    for flag in (False, True):
+        torch.manual_seed(0); m = GraphMER(dataclasses.replace(cfg, slot_embeddings=flag)).eval()
+        with torch.no_grad(): h = m(mb)["hidden"][0]
+        assert torch.allclose(h[first], h[last], atol=1e-5) == (not flag)
+
+# ---- eager vs flex ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("layout", ["full", "compact"])
+def test_flex_forward_matches_eager(layout):
+    cfg = small(layers=1)
+    check_flex_agreement(cfg, synthetic_batch(cfg, B=2, R=R, layout=layout), grads=False)
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="FlexAttention has no CPU backward: eager-vs-flex gradients need CUDA")
+@pytest.mark.parametrize("kw", [{}, {"use_decay": False}, {"learned_positions": True}])
+def test_flex_gradients_match_eager(kw):
+    cfg = small(layers=2, **kw)
+    for layout in ("full", "compact"):
+        res = check_flex_agreement(cfg, synthetic_batch(cfg, B=2, R=R, layout=layout), device="cuda", grads=True, atol=1e-3)
+        assert ("grad_p_head" in res and "grad_graph_dist_raw" in res) == cfg.use_decay and "grad_hgat.W" in res
+
+def test_flex_refuses_to_train_on_cpu(full):
+    m = GraphMER(small(layers=1, attn_impl="flex")).train()
+    with pytest.raises(RuntimeError, match="eager"): m(full)
+
+# ---- loss ---------------------------------------------------------------------------------------------------------
+def test_tail_exact_match():
+    n, ok = tail_exact_match(torch.tensor([True, True, False, True, True]), torch.tensor([7, 7, 9, 9, 3]))
+    assert (n, int(ok)) == (3, 2)
+
+def test_loss_parts(model, full):
+    with torch.no_grad(): out = model(full); L_ = graphmer_loss(out, full)
+    assert out["logits"].shape == (int((full["labels"] != -100).sum()), V)     # logits only where labelled
+    assert torch.allclose(L_["loss"], L_["mlm_mnm_loss"] + L_["sbo_loss"])
+    n = L_["n_mlm"] + L_["n_mnm"]
+    assert n == int((full["labels"] != -100).sum()) and L_["n_sbo"] == L_["n_mlm"]
+    assert torch.allclose(L_["mlm_mnm_loss"] * n, L_["mlm_loss"] * L_["n_mlm"] + L_["mnm_loss"] * L_["n_mnm"], atol=1e-3)
+    assert L_["n_tails"] == len(full["tail_group"][full["is_mnm"]].unique())
+
+def test_tiny_overfits():
+    cfg = small()
+    b = synthetic_batch(cfg, B=4, R=R, layout="compact", seed=3)
+    losses, final, _ = overfit(cfg, b, steps=60, lr=1e-3)
+    assert losses[-1] < losses[0] / 20
+    assert final["loss"] < 0.1 and final["mlm_acc"] == 1 and final["mnm_tail_acc"] == 1
+
+# ---- checkpoints --------------------------------------------------------------------------------------------------
+def test_save_load_roundtrip(model, full, tmp_path):
+    model.save_pretrained(tmp_path, extra_files={"tokenizer.json": "{}", "x.bin": b"\x00"})
+    assert {p.name for p in tmp_path.iterdir()} == {"config.json", "model.safetensors", "tokenizer.json", "x.bin"}
+    assert json.loads((tmp_path / "config.json").read_text()) == model.config.to_dict()
+    m2 = GraphMER.from_pretrained(tmp_path)
+    with torch.no_grad(): a, b = model(full), m2(full)
+    assert torch.equal(a["hidden"], b["hidden"]) and torch.equal(a["logits"], b["logits"]) and torch.equal(a["sbo_logits"], b["sbo_logits"])
+    m2.tok_emb.weight.data.zero_()                                  # tying survived: both heads read the embedding
+    with torch.no_grad(): assert torch.equal(m2(full)["logits"], m2.lm_bias.expand_as(a["logits"]))
+    assert GraphMER.from_pretrained(tmp_path, attn_impl="auto").config.attn_impl == "auto"
+
+def tamper(path, edit):
+    from safetensors.torch import load_file, save_file
+    f = Path(path) / "model.safetensors"
+    state = load_file(f); edit(state); save_file(state, f)
+
+@pytest.mark.parametrize("edit,msg", [(lambda s: s.pop("hgat.W"), "hgat.W"),
+                                      (lambda s: s.__setitem__("extra.weight", torch.zeros(1)), "extra.weight"),
+                                      (lambda s: s.__setitem__("p_head", torch.zeros(3)), "p_head")])
+def test_strict_load_rejects_tampered_weights(model, tmp_path, edit, msg):
+    model.save_pretrained(tmp_path)
+    tamper(tmp_path, edit)
+    with pytest.raises(RuntimeError, match=msg): GraphMER.from_pretrained(tmp_path)
+
+def test_load_rejects_bad_config(model, tmp_path):
+    model.save_pretrained(tmp_path)
+    cfg = model.config.to_dict()
+    (tmp_path / "config.json").write_text(json.dumps(cfg | {"bogus": 1}))
+    with pytest.raises(ValueError, match="bogus"): GraphMER.from_pretrained(tmp_path)
+    (tmp_path / "config.json").write_text(json.dumps(cfg | {"use_hgat": False}))
+    with pytest.raises(RuntimeError, match="hgat"): GraphMER.from_pretrained(tmp_path)
+    (tmp_path / "config.json").write_text(json.dumps(cfg))
+    with pytest.raises(ValueError, match="overridden"): GraphMER.from_pretrained(tmp_path, layers=2)
+    with pytest.raises(ValueError, match="bad extra file"): model.save_pretrained(tmp_path, extra_files={"../x": "y"})
+
+
+def test_mnm_weight_curriculum_and_run_config(tmp_path):
+    "mnm_weight=1 is the plain mean; 0 leaves only MLM (+SBO); a run's nested config.json loads back the model."
+    import json, torch
+    from graphmer.models import GraphMER, GraphMERConfig, graphmer_loss, synthetic_batch
+    cfg = GraphMERConfig.tiny(200, hidden=32, heads=2, ffn=64, layers=1)
+    torch.manual_seed(0); m = GraphMER(cfg).eval(); b = synthetic_batch(cfg, B=2, R=16)
+    out = m(b)
+    one, zero = graphmer_loss(out, b), graphmer_loss(out, b, mnm_weight=0.0)
+    assert torch.allclose(one["loss"], one["mlm_mnm_loss"] + one["sbo_loss"])
+    assert torch.allclose(zero["loss"], zero["mlm_loss"] + zero["sbo_loss"])
+    m.save_pretrained(tmp_path, run_config={"train": {"steps": 3}})
+    assert json.loads((tmp_path / "config.json").read_text())["train"] == {"steps": 3}
+    m2 = GraphMER.from_pretrained(tmp_path)
+    assert torch.equal(m2(b)["hidden"], out["hidden"])
