@@ -14,7 +14,7 @@ from typing import Iterable, Iterator
 import numpy as np, pandas as pd, torch
 from torch.utils.data import IterableDataset, get_worker_info
 from .core import atomic_write_bytes, atomic_write_json
-from .extract import load_kg
+from .extract import input_files, load_kg
 from .ontology import relation_vocab
 from .tokenizer import CLS_ID, GRAPH_ID, MASK_ID, PAD_ID, SEP_ID, SPECIAL_TOKENS
 
@@ -242,14 +242,7 @@ class ShardWriter:
 # %% ../nbs/11_data.ipynb #7f9686cf
 def _file_paths(kg, include) -> dict:
     "Relative path -> absolute path of the KG's extracted input files, restricted to paths under the `include` prefixes."
-    roots = {s["repository"]: Path(s["path"]) for s in kg.manifest["sources"]}
-    skipped = {(s["repository"], s["path"]) for s in kg.manifest.get("skipped", [])}
-    out = {}
-    for f in kg.manifest["inputs"]:
-        if (f["repository"], f["path"]) in skipped: continue
-        if include is not None and not any(f["path"].startswith(p) for p in include): continue
-        out[f["path"]] = roots[f["repository"]] / f["path"]
-    return out
+    return input_files(kg.manifest, include)
 
 def prepare_samples(kg_dir, tokenizer, out_dir, R: int = 128, L: int = 7,
                     include: list[str] | None = None,  # relative path prefixes of the files to use (None: all files)

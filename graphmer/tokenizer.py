@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 from tokenizers import Tokenizer, Regex, models, pre_tokenizers, decoders, trainers
 from .core import default_corpus, source_root, atomic_write_text, MAX_FILE_BYTES
-from .extract import discover, KG, ALL_LANGUAGES
+from .extract import discover, input_files, KG, ALL_LANGUAGES
 from fastcore.basics import patch
 
 # %% auto #0
@@ -152,9 +152,8 @@ def encode_name(self: CodeTokenizer, name: str) -> list[int]:
 
 # %% ../nbs/10_tokenizer.ipynb #b06615b7
 def _kg_files(manifest: dict) -> list[Path]:
-    "Absolute paths of the files a KG was built from."
-    roots = {s["repository"]: Path(s["path"]) for s in manifest["sources"]}
-    return [roots[i["repository"]] / i["path"] for i in manifest["inputs"]]
+    "Absolute paths of the files a KG was built from (skipped ones too: `read_code` filters what it cannot read)."
+    return list(input_files(manifest, extracted_only=False).values())
 
 def _files_of(src, languages) -> list[Path]:
     "Files of one source: a KG, a KG directory, a directory of code, or a file."
