@@ -240,10 +240,6 @@ class ShardWriter:
         self.shards.append(dict(path=f"{self.split}/{name}", samples=len(self.buf))); self.buf = []
 
 # %% ../nbs/11_data.ipynb #7f9686cf
-def _file_paths(kg, include) -> dict:
-    "Relative path -> absolute path of the KG's extracted input files, restricted to paths under the `include` prefixes."
-    return input_files(kg.manifest, include)
-
 def prepare_samples(kg_dir, tokenizer, out_dir, R: int = 128, L: int = 7,
                     include: list[str] | None = None,  # relative path prefixes of the files to use (None: all files)
                     val_frac: float = 0.05,             # share of files held out for validation
@@ -253,7 +249,7 @@ def prepare_samples(kg_dir, tokenizer, out_dir, R: int = 128, L: int = 7,
     "Write leafy-chain samples of the KG at `kg_dir` to `out_dir` (shards, `split.json`, `entities.parquet`, `stats.json`); return the stats."
     t0 = time.time(); out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
     if R < 3 or L < 1: raise ValueError(f"need R >= 3 (room for [CLS], a token and [SEP]) and L >= 1, got R={R}, L={L}")
-    kg = load_kg(kg_dir); paths = _file_paths(kg, include)
+    kg = load_kg(kg_dir); paths = input_files(kg.manifest, include)
     split = split_by_file(paths, val_frac, seed); atomic_write_json(out_dir / "split.json", split)
     index = build_triple_index(kg, tokenizer); ent_index = pd.Index(kg.entities["id"])
     fid = {f: i for i, f in enumerate(split["files"])}

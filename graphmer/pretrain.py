@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np, torch
 from torch.utils.data import DataLoader
 from .core import atomic_write_json
-from .extract import load_kg
+from .extract import input_files
 from .tokenizer import CodeTokenizer, read_code, PAD_ID, CLS_ID, SEP_ID
-from .data import LeafyChainDataset, Collator, prepare_samples, split_by_file, _file_paths
+from .data import LeafyChainDataset, Collator, prepare_samples, split_by_file
 from .models import graphmer_loss
 from .trainers import piecewise
 
@@ -23,8 +23,7 @@ __all__ = ['PREP_VERSION', 'prepare_data', 'batch_streams', 'token_counts', 'fre
 # %% ../nbs/13_pretrain.ipynb #4df62597
 PREP_VERSION = 1  # bump when the preparation below changes what it writes
 
-def _prep_key(kg_dir, vocab_size, R, L, val_frac, seed, include) -> dict:
-    m = json.loads((Path(kg_dir) / "manifest.json").read_text())
+def _prep_key(m: dict, vocab_size, R, L, val_frac, seed, include) -> dict:
     return dict(kg_digest=m.get("input_digest"), vocab_size=vocab_size, R=R, L=L, val_frac=val_frac, seed=seed,
                 include=include, version=PREP_VERSION)
 
@@ -37,13 +36,14 @@ def prepare_data(kg_dir,                    # KG directory (from build_kg)
                  include: list|None = None, # path prefixes of the files to use (None: all)
                  progress: bool = True) -> dict:
     "Train the tokenizer on the training files and write the leafy-chain samples; reuse them when nothing changed."
-    out = Path(out_dir); key = _prep_key(kg_dir, vocab_size, R, L, val_frac, seed, include)
+    out, manifest = Path(out_dir), json.loads((Path(kg_dir) / "manifest.json").read_text())
+    key = _prep_key(manifest, vocab_size, R, L, val_frac, seed, include)
     prev = out / "prep.json"
     if prev.exists() and (out / "tokenizer.json").exists() and (out / "samples" / "shards.json").exists():
         p = json.loads(prev.read_text())
         if p["key"] == key: return p | dict(reused=True)
     t0 = time.perf_counter()
-    paths = _file_paths(load_kg(kg_dir, mentions=False), include)
+    paths = input_files(manifest, include)   # the manifest is enough: no need to load the KG tables here
     split = split_by_file(list(paths), val_frac, seed)
     tok = CodeTokenizer.train((t for f in split["train"] if (t := read_code(paths[f])) is not None), vocab_size)
     out.mkdir(parents=True, exist_ok=True); tok.save(out / "tokenizer.json")
