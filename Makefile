@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 CORPUS ?=
 WORKERS ?= 2
 
-.PHONY: setup report test export clean-nbs readme check-sync nbtest pytest
+.PHONY: setup browser report test export clean-nbs readme check-sync nbtest pytest
 
 setup:
 	@h=$$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1); \
@@ -18,6 +18,17 @@ setup:
 	  ( test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) ) && \
 	  $(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev]' && \
 	  echo $$h > $(STAMP); \
+	fi
+
+# Headless Chromium and its WebDriver from Debian/Ubuntu apt, for tests/test_html_browser.py; installed only when missing
+# (as root directly, otherwise through passwordless sudo).
+browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+	  else echo "make browser: installing chromium needs root or passwordless sudo: apt-get install chromium chromium-driver"; exit 1; fi; \
+	  echo "installing chromium and chromium-driver (apt)"; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null; \
 	fi
 
 # ---- main job: build the code KG of the default corpus and render the report -----------------
@@ -43,7 +54,7 @@ check-sync: setup
 nbtest: setup
 	$(BIN)/nbdev-test --n-workers 2 --skip-file-re '^(index|build_kg|train|evaluate|explore)\.ipynb$$'
 
-pytest: setup
+pytest: setup browser
 	$(BIN)/python -m pytest tests -q
 
 export: setup

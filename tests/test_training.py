@@ -7,20 +7,8 @@ from graphmer.extract import build_kg
 
 ROOT = project_root()
 
-@pytest.fixture(scope="module")
-def small_kg(tmp_path_factory):
-    "KG of three real standard-library packages."
-    d = tmp_path_factory.mktemp("small")
-    for pkg in ("json", "email", "logging"):
-        shutil.copytree(default_corpus() / pkg, d / "src" / pkg, ignore=shutil.ignore_patterns("__pycache__"))
-    build_kg([d / "src"], d / "kg", workers=2, progress=False)
-    return d / "kg"
-
-def test_train_notebook_params_reach_the_notebook(small_kg, tmp_path):
-    run = tmp_path / "run"
-    r = subprocess.run([sys.executable, "-m", "papermill", str(ROOT / "nbs" / "train.ipynb"), str(tmp_path / "out.ipynb"),
-                        "--cwd", str(ROOT), "--no-progress-bar", "-p", "steps", "7", "-p", "kg_dir", str(small_kg), "-p", "run_dir", str(run),
-                        "-p", "vocab_size", "1000", "-p", "val_frac", "0.2", "-p", "eval_every", "7"], capture_output=True, text=True, timeout=900)
+def test_train_notebook_params_reach_the_notebook(trained_run):
+    run, r = trained_run
     assert r.returncode == 0, r.stderr[-3000:]
     s = json.loads((run / "summary.json").read_text())
     assert s["steps"] == 7 and s["optimizer_steps"] == 7            # -p steps 7 reached the notebook
@@ -28,6 +16,9 @@ def test_train_notebook_params_reach_the_notebook(small_kg, tmp_path):
               "baseline_mlm_acc", "baseline_mnm_acc", "phase", "device"): assert k in s, k
     cfg = json.loads((run / "config.json").read_text())
     assert cfg["train"]["steps"] == 7 and cfg["model"]["hidden"] == 256 and cfg["data"]["vocab_size"] == 1000
+    assert cfg["data"]["test_frac"] == 0.2 and cfg["parameters"]["variant"] == "graphmer" and cfg["parameters"]["steps"] == 7
+    split = json.loads((run / "split.json").read_text())
+    assert split["test"] and not set(split["test"]) & set(split["train"])   # the inductive test files are held out of training
     for f in ("model.safetensors", "tokenizer.json", "metrics.csv", "metrics.jsonl", "checkpoints/last/trainer_state.json"): assert (run / f).exists(), f
     from graphmer.models import GraphMER
     GraphMER.from_pretrained(run)                                    # strict load from the run's config.json

@@ -1,0 +1,86 @@
+"Evaluation end to end: nbs/evaluate.ipynb on a short real run writes eval.json with every model on both splits; checkpoints must reproduce their training."
+import json, shutil, subprocess, sys
+from pathlib import Path
+import numpy as np, pytest, torch
+from graphmer.core import project_root
+
+ROOT = project_root()
+MODELS = {"graphmer", "random", "frequency", "text_only", "no_decay"}
+
+def papermill(out, *params, timeout=1200):
+    args = [sys.executable, "-m", "papermill", str(ROOT / "nbs" / "evaluate.ipynb"), str(out), "--cwd", str(ROOT), "--no-progress-bar"]
+    for k, v in params: args += ["-p", k, str(v)]
+    return subprocess.run(args, capture_output=True, text=True, timeout=timeout)
+
+@pytest.fixture(scope="module")
+def evaluated(trained_run, tmp_path_factory):
+    run, r = trained_run
+    assert r.returncode == 0, r.stderr[-3000:]
+    kge = "transe," if __import__("importlib").util.find_spec("pykeen") else ""
+    res = papermill(tmp_path_factory.mktemp("eval") / "evaluate.ipynb", ("run_dir", run), ("max_queries", 40), ("heldout_windows", 64),
+                    ("baselines", f"random,frequency,{kge}text_only,no_decay"), ("kge_epochs", 2), ("k", 3), ("progress", "text"))
+    assert res.returncode == 0, (res.stdout + res.stderr)[-4000:]
+    return run, json.loads((run / "eval.json").read_text()), bool(kge)
+
+def test_eval_json_has_every_model_and_metric(evaluated):
+    run, ev, kge = evaluated
+    assert set(ev) >= {"inductive", "transductive", "meta"}
+    assert set(ev["inductive"]) == MODELS                                  # KG embeddings cannot score unseen entities
+    assert set(ev["transductive"]) == MODELS | ({"transe"} if kge else set())
+    for split in ("inductive", "transductive"):
+        for model, m in ev[split].items():
+            assert m["n"] == ev["meta"]["queries"][split]["queries"] > 0, (split, model)
+            for key in ("mrr", "hits@1", "hits@3", "hits@10"):
+                assert 0 <= m[key] <= 1, (split, model, key)
+                assert 0 <= m["copyable"][key] <= 1 or m["copyable"]["n"] == 0
+            assert m["hits@1"] <= m["hits@3"] <= m["hits@10"]
+            assert m["copyable"]["n"] + m["non_copyable"]["n"] == m["n"]
+            assert sum(v["n"] for v in m["per_relation"].values()) == m["n"]
+            assert set(m["by_candidates"]) == {"range", "all"}
+            assert m["by_candidates"]["all"]["mrr"] <= m["by_candidates"]["range"]["mrr"] + 1e-9   # more candidates never help
+    assert 0 <= ev["inductive"]["graphmer"]["extraction"]["top1"]["precision"] <= 1
+    assert ev["inductive"]["graphmer"]["heldout"]["mlm_ppl"] > 1
+    assert ev["inductive"]["text_only"]["heldout"]["mnm_acc"] is None or np.isnan(ev["inductive"]["text_only"]["heldout"]["mnm_acc"])
+    for name, chk in ev["meta"]["checkpoint_checks"].items(): assert chk["abs_diff"] < 1e-3, name
+
+def test_ablations_were_trained_with_the_same_parameters(evaluated):
+    run, ev, _ = evaluated
+    main = json.loads((run / "config.json").read_text())
+    for v in ("text_only", "no_decay"):
+        cfg = json.loads((run / "ablations" / v / "config.json").read_text())
+        assert cfg["run"]["variant"] == v
+        same = {k: x for k, x in cfg["parameters"].items() if k not in ("variant", "run_dir", "progress", "resume")}
+        assert same == {k: x for k, x in main["parameters"].items() if k in same}
+        assert cfg["model"]["use_hgat"] == (v != "text_only") and cfg["model"]["use_decay"] == (v != "no_decay")
+        assert cfg["data"]["data_dir"] == main["data"]["data_dir"]        # the same split and windows
+
+def test_random_baseline_is_near_the_middle(evaluated):
+    run, ev, _ = evaluated
+    import pandas as pd
+    r = pd.read_parquet(run / "eval_ranks.parquet")
+    assert set(r["model"]) >= MODELS and (r["rank"] >= 1).all()
+    freq, rnd = ev["transductive"]["frequency"]["mrr"], ev["transductive"]["random"]["mrr"]
+    assert freq > rnd                                                      # a real signal beats chance on real triples
+
+def test_a_changed_checkpoint_is_refused(evaluated, tmp_path):
+    from graphmer.evaluate import load_run, check_val_loss
+    from safetensors.torch import load_file, save_file
+    run, _, _ = evaluated
+    bad = tmp_path / "run"; shutil.copytree(run, bad, ignore=shutil.ignore_patterns("checkpoints", "ablations"))
+    w = load_file(str(bad / "model.safetensors")); k = next(k for k in w if k.endswith("lm_bias"))
+    w[k] = w[k] + 0.5; save_file(w, str(bad / "model.safetensors"), metadata={"format": "pt"})
+    with pytest.raises(ValueError, match="does not reproduce"): check_val_loss(load_run(bad))
+    w.pop(k); save_file(w, str(bad / "model.safetensors"), metadata={"format": "pt"})
+    with pytest.raises(RuntimeError, match="Missing key"): load_run(bad)  # strict: a missing weight is an error
+
+@pytest.mark.parametrize("param,value,msg", [("split", "sideways", "split='sideways'"), ("baselines", "random,oracle", "unknown baseline"),
+                                             ("max_queries", 0, "max_queries must be an integer")])
+def test_bad_evaluate_parameter_fails_before_work(trained_run, tmp_path, param, value, msg):
+    run, _ = trained_run
+    r = papermill(tmp_path / "out.ipynb", ("run_dir", run), (param, value), timeout=300)
+    assert r.returncode != 0 and msg in r.stdout + r.stderr
+    assert not (run / "eval.json").exists() or (run / "eval.json").stat().st_mtime < (tmp_path / "out.ipynb").stat().st_mtime
+
+def test_evaluate_refuses_a_directory_that_is_not_a_run(tmp_path):
+    r = papermill(tmp_path / "out.ipynb", ("run_dir", tmp_path), timeout=300)
+    assert r.returncode != 0 and "is not a finished training run" in r.stdout + r.stderr
