@@ -61,8 +61,8 @@ def filtered_ranks(scores,          # (Q, C) float tensor or ndarray: higher = b
         comp[rows, t] = False                       # the true column is never its own competitor
         # NaN competitors fail both comparisons, so they count as worse than anything
         ts = ts[:, None]
-        gt[lo:hi] = ((s > ts) & comp).sum(1).cpu().numpy()
-        ge[lo:hi] = ((s >= ts) & comp).sum(1).cpu().numpy()
+        gt[lo:hi] = torch.count_nonzero((s > ts) & comp, dim=1).cpu().numpy()
+        ge[lo:hi] = torch.count_nonzero((s >= ts) & comp, dim=1).cpu().numpy()
     opt, pes = 1.0 + gt, 1.0 + ge
     return dict(optimistic=opt, pessimistic=pes, realistic=(opt + pes) / 2)
 

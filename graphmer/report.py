@@ -205,7 +205,8 @@ def job_steps(a,          # parsed arguments of `main`
     steps = [("build_kg", dict(sources=a.corpus, workers=a.workers, out_dir=a.kg_dir))]
     if a.steps:
         steps.append(("train", dict(steps=a.steps, model_size=a.model_size, kg_dir=a.kg_dir, run_dir=str(run_dir), progress="text")))
-        if (project_root() / "nbs" / "evaluate.ipynb").exists(): steps.append(("evaluate", dict(run_dir=str(run_dir), progress="text")))
+        steps.append(("evaluate", dict(run_dir=str(run_dir), progress="text")))
+        steps.append(("explore", dict(kg_dir=a.kg_dir, run_dir=str(run_dir))))   # the explorer, statically rendered for this run
     extra = parse_params(getattr(a, "param", None) or [])
     return [(name, params | extra.get(name, {})) for name, params in steps]
 
@@ -412,9 +413,9 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     if a.workers < 1: ap.error(f"--workers must be a positive integer, got {a.workers}")
     if a.steps < 0: ap.error(f"--steps must be >= 0, got {a.steps}")
-    try: unknown = set(parse_params(a.param)) - {"build_kg", "train", "evaluate"}
+    try: unknown = set(parse_params(a.param)) - {"build_kg", "train", "evaluate", "explore"}
     except ValueError as e: ap.error(str(e))
-    if unknown: ap.error(f"--param: no step named {', '.join(sorted(unknown))} (build_kg, train, evaluate)")
+    if unknown: ap.error(f"--param: no step named {', '.join(sorted(unknown))} (build_kg, train, evaluate, explore)")
     reports = project_path(a.reports)
     if a.render:
         for nb in a.render: print(f"report: {to_html(Path(nb))}")

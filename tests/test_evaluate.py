@@ -68,7 +68,7 @@ def test_a_changed_checkpoint_is_refused(evaluated, tmp_path):
     run, _, _ = evaluated
     bad = tmp_path / "run"; shutil.copytree(run, bad, ignore=shutil.ignore_patterns("checkpoints", "ablations"))
     w = load_file(str(bad / "model.safetensors")); k = next(k for k in w if k.endswith("lm_bias"))
-    w[k] = w[k] + 0.5; save_file(w, str(bad / "model.safetensors"), metadata={"format": "pt"})
+    w[k] = w[k] + torch.randn(w[k].shape, generator=torch.Generator().manual_seed(0)); save_file(w, str(bad / "model.safetensors"), metadata={"format": "pt"})
     with pytest.raises(ValueError, match="does not reproduce"): check_val_loss(load_run(bad))
     w.pop(k); save_file(w, str(bad / "model.safetensors"), metadata={"format": "pt"})
     with pytest.raises(RuntimeError, match="Missing key"): load_run(bad)  # strict: a missing weight is an error
