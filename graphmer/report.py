@@ -205,7 +205,7 @@ def job_steps(a,          # parsed arguments of `main`
     steps = [("build_kg", dict(sources=a.corpus, workers=a.workers, out_dir=a.kg_dir))]
     if a.steps:
         steps.append(("train", dict(steps=a.steps, model_size=a.model_size, kg_dir=a.kg_dir, run_dir=str(run_dir), progress="text")))
-        steps.append(("evaluate", dict(run_dir=str(run_dir), progress="text")))
+        steps.append(("evaluate", dict(run_dir=str(run_dir), max_queries=200, progress="text")))   # 200 queries per split keep the job short
         steps.append(("explore", dict(kg_dir=a.kg_dir, run_dir=str(run_dir))))   # the explorer, statically rendered for this run
     extra = parse_params(getattr(a, "param", None) or [])
     return [(name, params | extra.get(name, {})) for name, params in steps]
