@@ -61,4 +61,4 @@ export: setup
 	$(BIN)/nbdev-export && $(BIN)/nbdev-clean
 
 readme: setup
-	$(BIN)/python -m graphmer.readme
+	$(BIN)/python -c "from graphmer.report import write_readme; print(write_readme())"
