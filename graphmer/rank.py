@@ -54,7 +54,7 @@ def filtered_ranks(scores,          # (Q, C) float tensor or ndarray: higher = b
             raise ValueError(f"the true answer's score is NaN for queries {bad}: a NaN true score has no rank")
         comp = torch.ones_like(s, dtype=torch.bool) if allowed is None else _chunk_mask(allowed, lo, hi, C, dev).clone()
         if sparse:
-            cols = [torch.as_tensor(np.asarray(k, dtype=np.int64).reshape(-1)) for k in known[lo:hi]]
+            cols = [torch.as_tensor(np.array(k, dtype=np.int64).reshape(-1)) for k in known[lo:hi]]
             r = torch.repeat_interleave(torch.arange(hi - lo), torch.tensor([len(c) for c in cols]))
             if len(r): comp[r.to(dev), torch.cat(cols).to(dev)] = False
         elif known is not None: comp &= ~_chunk_mask(known, lo, hi, C, dev)
