@@ -9,9 +9,8 @@ import argparse, json, os, platform, statistics, time
 from pathlib import Path
 import pandas as pd, torch
 from graphmer.core import atomic_write_json, project_path
-from graphmer.data import heads_in_files
 from graphmer.extract import load_kg
-from graphmer.evaluate import load_run, tail_table, known_tails, make_queries, ModelScorer, FrequencyScorer, rank_queries
+from graphmer.evaluate import load_run, tail_table, known_tails, split_queries, ModelScorer, FrequencyScorer, rank_queries
 from graphmer.data import training_triples
 
 def main():
@@ -22,8 +21,7 @@ def main():
     run = load_run(project_path(a.run)); kg = load_kg(run.config["data"]["kg_dir"])
     split = json.loads((run.path / "split.json").read_text()); held = pd.read_parquet(run.path / "test_triples.parquet")
     tails = tail_table(kg.entities, run.tokenizer, run.model.config.leaf_slots); known = known_tails(kg.triples, tails.ids)
-    triples = held if a.split == "transductive" else kg.triples[kg.triples["head"].isin(heads_in_files(kg.entities, split["test"]))]
-    q = make_queries(triples, tails, run.data_dir / "samples", ("train", "val") if a.split == "transductive" else ("test",), run.tokenizer, a.queries, 0)
+    q = split_queries(run, kg, tails, a.split, a.queries)
     res = {}
     for name, sc in [("graphmer", ModelScorer(run, tails, q)), ("frequency", FrequencyScorer(training_triples(kg.triples, kg.entities, split["test"], held), tails, q))]:
         times = []
