@@ -7,15 +7,17 @@ Docs: https://graphmer.github.io/graphmer/link.html.md"""
 # %% ../nbs/04_link.ipynb #f7797ae5
 from __future__ import annotations
 import re
-from collections import defaultdict
+from collections import defaultdict, deque
 from .core import EXTRACTOR_VERSION
-from .pyextract import BUILTIN_EXCEPTIONS
+from .pyextract import BUILTIN_EXCEPTIONS, is_test_file, local_slot, return_slot
 
 # %% auto #0
-__all__ = ['CLASS_TYPES', 'CALLABLE_TYPES', 'JAVA_THROWABLES', 'EXCEPTION_ROOTS', 'JS_ERRORS', 'external_type', 'Linker',
-           'resolve', 'member', 'mro', 'parents_of', 'canonical', 'resolve_ref', 'mark_exceptions', 'KGBuffer',
-           'emit_declarations', 'external', 'emit_bases', 'emit_decorator', 'ref_target', 'emit_refs', 'emit_overrides',
-           'emit_tested_by', 'link', 'link_files']
+__all__ = ['CLASS_TYPES', 'CALLABLE_TYPES', 'JAVA_THROWABLES', 'EXCEPTION_ROOTS', 'JS_ERRORS', 'MAX_VALUES', 'external_type',
+           'Linker', 'resolve', 'member', 'mro', 'parents_of', 'canonical', 'prefer_known', 'external_name',
+           'resolve_ref', 'mark_exceptions', 'analyse', 'add', 'read', 'test_code', 'apply_flow', 'values',
+           'def_values', 'path_values', 'external_choice', 'attr_values', 'call_values', 'callee', 'KGBuffer',
+           'emit_declarations', 'external', 'emit_bases', 'emit_decorator', 'value_targets', 'ref_targets', 'emit_refs',
+           'emit_overrides', 'under_test', 'emit_tested_by', 'link', 'link_files']
 
 # %% ../nbs/04_link.ipynb #35293f77
 CLASS_TYPES = frozenset({"Class", "Interface", "ExceptionType"})
@@ -33,9 +35,10 @@ def external_type(name: str) -> str:
 # %% ../nbs/04_link.ipynb #208b8356
 class Linker:
     "Resolve the file facts of a corpus into entities, triples and mentions."
-    def __init__(self, files: list):  # [(facts, provenance dict: repository, commit)] in a fixed order
-        self.files, self.defs, self.redefined = files, {}, []
-        self.bindings, self.stars, self.parents, self._memo, self._pending = {}, defaultdict(list), {}, {}, 0
+    def __init__(self, files: list,      # [(facts, provenance dict: repository, commit)] in a fixed order
+                 externals=None):        # what is known of names outside the corpus: an object with `kind(name)` (`graphmer.externals.ExternalIndex`), or None
+        self.files, self.defs, self.redefined, self.externals = files, {}, [], externals
+        self.bindings, self.stars, self.parents, self._memo, self._pending, self._mros = {}, defaultdict(list), {}, {}, 0, None
         for fi, (facts, _) in enumerate(files):
             for d in facts["defs"]: self.declare(d, fi, facts["path"])
             for scope, name, cands in facts["bindings"]:
@@ -44,6 +47,7 @@ class Linker:
         self.types = {i: d["type"] for i, (d, _) in self.defs.items()}
         for i, (d, _) in self.defs.items():
             if d["type"] in CLASS_TYPES: self.parents_of(i)
+        self._mros = {}
         self.mark_exceptions()
 
     def declare(self, d, fi, path):
@@ -53,6 +57,15 @@ class Linker:
             if old is not None: self.redefined.append((d["id"], self.files[old[1]][0]["path"]))
             self.defs[d["id"]] = (d, fi)
         elif not (d["type"] == "Module" and old[0]["type"] == "Module"): self.redefined.append((d["id"], path))
+
+    def ext_kind(self, name: str) -> str|None:
+        "What the external `name` is from its declaration outside the corpus ('class', 'exception', 'function', 'module', ...), None when unknown."
+        if self.externals is None: return "exception" if external_type(name) == "ExceptionType" else None
+        return self.externals.kind(name) or ("exception" if external_type(name) == "ExceptionType" else None)
+
+    def ext_type(self, name: str) -> str:
+        "Entity type of an external `name`: ExceptionType for exception classes, else ExternalSymbol."
+        return "ExceptionType" if self.ext_kind(name) == "exception" else "ExternalSymbol"
 
 # %% ../nbs/04_link.ipynb #33b24f6d
 def resolve(self, path: str, depth: int = 0) -> str|None:
@@ -89,12 +102,14 @@ def member(self, owner: str, rest: list, depth: int) -> str|None:
 Linker.member = member
 
 def mro(self, cls: str) -> list:
-    "`cls` and its declared ancestors, depth-first left-to-right without repeats (an approximation of C3)."
+    "`cls` and its declared ancestors, depth-first left-to-right without repeats (an approximation of C3); memoised once every class's bases are resolved."
+    if self._mros is not None and cls in self._mros: return self._mros[cls]
     out, todo = [], [cls]
     while todo:
         c = todo.pop(0)
         if c in out or self.types.get(c) not in CLASS_TYPES: continue
         out.append(c); todo[0:0] = [p for p in self.parents_of(c) if p]
+    if self._mros is not None: self._mros[cls] = out
     return out
 Linker.mro = mro
 
@@ -119,14 +134,29 @@ def canonical(self, path: str, depth: int = 0) -> str|None:
         if t in ("Module", "File"):
             b = self.bindings.get((owner, parts[i]))
             if not b or depth >= 12: return path
-            out = self.canonical(".".join([b[0]] + parts[i + 1:]), depth + 1)
-            return None if out is None or out in self.defs else out
-        if t in CLASS_TYPES:  # a member that no declared ancestor has: it comes from the first external ancestor, if any
+            outs = [self.canonical(".".join([c] + parts[i + 1:]), depth + 1) for c in b]
+            return self.prefer_known([o for o in outs if o is not None and o not in self.defs])
+        if t in CLASS_TYPES and len(parts) - i == 1:  # a member that no declared ancestor has: it comes from the first external ancestor, if any
             ext = next((r["ext"] for a in self.mro(owner) for r, p in zip(self.defs[a][0]["bases"] + self.defs[a][0]["implements"], self.parents_of(a)) if p is None and r.get("ext")), None)
             base = self.canonical(ext, depth + 1) if ext else None
             return f"{base}.{rest}" if base else None
         return None
     return path
+
+def prefer_known(self, names: list) -> str|None:
+    "Of alternative external names (`try: import simplejson as json` / `except ImportError: import json`), the first one whose declaration is known outside the corpus, else the first."
+    if len(names) > 1 and self.externals is not None:
+        return next((n for n in names if self.ext_kind(n)), names[0])
+    return names[0] if names else None
+
+def external_name(self, ref: dict) -> str|None:
+    "The external name of an unresolved reference: of its candidates, the first known outside the corpus, else its `ext`."
+    ext = self.canonical(ref["ext"]) if ref.get("ext") else None
+    if ext in self.defs: ext = None
+    if self.externals is None or (ext and self.ext_kind(ext)): return ext
+    names = [n for c in ref["c"] if "<" not in c and (n := self.canonical(c)) and n not in self.defs]
+    return next((n for n in names if self.ext_kind(n)), ext)
+Linker.prefer_known, Linker.external_name = prefer_known, external_name
 Linker.canonical = canonical
 
 def resolve_ref(self, ref: dict) -> str|None:
@@ -145,12 +175,213 @@ def mark_exceptions(self):
         d = self.defs[c][0]
         for ref, p in zip(d["bases"] + d["implements"], self.parents.get(c, [])):
             if (p and p in self.defs and self.types[p] in CLASS_TYPES and is_exc(p)) or \
-               (p is None and ref.get("ext") and external_type(ref["ext"]) == "ExceptionType"):
+               (p is None and ref.get("ext") and self.ext_type(self.external_name(ref) or ref["ext"]) == "ExceptionType"):
                 state[c] = True; break
         return state[c]
     for c in list(self.parents):
         if self.types[c] == "Class" and is_exc(c): self.types[c] = "ExceptionType"
 Linker.mark_exceptions = mark_exceptions
+
+# %% ../nbs/04_link.ipynb #f0a8c96f
+MAX_VALUES = 32   # values kept per slot: past that a slot is too imprecise to be worth more
+_CONTAINER_PUTS = {"append": 0, "add": 0, "insert": 1, "setdefault": 1, "extend": 0, "update": 0, "appendleft": 0}  # argument a container method stores
+
+def analyse(self):
+    "Run the flow analysis to its fixed point: every slot gets the values (definitions, instances, containers) that may reach it."
+    self.pts, self.deps, self._reads = {}, defaultdict(dict), []
+    self.params = {d["id"]: d["params"] for facts, _ in self.files for d in facts["defs"] if "params" in d}
+    self._test_file = [is_test_file(facts["path"]) for facts, _ in self.files]
+    flows = [(f, self._test_file[fi]) for fi, (facts, _) in enumerate(self.files) for f in facts.get("flows", ())]
+    queued, queue = [True] * len(flows), deque(range(len(flows)))
+    while queue:
+        i = queue.popleft(); queued[i] = False
+        self._reads = []
+        grown = self.apply_flow(*flows[i])
+        for s in self._reads: self.deps[s][i] = None
+        for s in grown:
+            for j in self.deps[s]:
+                if not queued[j]: queued[j] = True; queue.append(j)
+    self._reads = None
+Linker.analyse = analyse
+
+def add(self, slot: str, values: dict) -> bool:
+    "Add `values` to `slot`; True when it grew."
+    cur = self.pts.setdefault(slot, {})
+    n = len(cur)
+    for v in values:
+        if len(cur) >= MAX_VALUES: break
+        cur.setdefault(v)
+    return len(cur) > n
+
+def read(self, slot: str) -> dict:
+    if self._reads is not None: self._reads.append(slot)
+    return self.pts.get(slot, {})
+Linker.add, Linker.read = add, read
+
+def test_code(self, slot: str) -> bool:
+    "Whether `slot` (a declared id, or a slot inside one) belongs to a test file."
+    i = slot.split(".<", 1)[0]
+    while i not in self.defs and "." in i: i = i.rsplit(".", 1)[0]
+    return i in self.defs and self._test_file[self.defs[i][1]]
+
+def apply_flow(self, f, test: bool = False) -> list:
+    "Apply one flow (`test`: written in a test file, which may write into test code only: a test that monkeypatches `os.listdir` or hands a stub to a library function changes nothing outside the tests); the slots that grew."
+    op, grown = f[0], []
+    add = self.add if not test else (lambda s, vs: self.test_code(s) and self.add(s, vs))
+    if op == "=":
+        if self.add(f[1], self.values(f[2])): grown.append(f[1])
+    elif op == "setattr":
+        vs = self.values(f[3])
+        for o in list(self.values(f[1])):
+            slot = f"{o[1]}.{f[2]}" if o[0] == "i" or (o[0] == "d" and self.types.get(o[1]) in _SCOPES) else None
+            if slot and add(slot, vs): grown.append(slot)
+    elif op == "setelt":
+        vs = self.values(f[2])
+        for o in list(self.values(f[1])):
+            if o[0] == "c" and add(o[1], vs): grown.append(o[1])
+    elif op == "args":
+        args = [self.values(t) if t else {} for t in f[2]]
+        kw = {k: self.values(t) for k, t in f[3].items()}
+        for callee in list(self.values(f[1])):
+            if callee[0] == "cm":   # `xs.append(f)`, `d.setdefault(k, f)`, `xs.extend(fs)`: the container holds the argument
+                put = _CONTAINER_PUTS.get(callee[2])
+                vs = (args[put] if put < len(args) else {}) if put is not None else {}
+                if callee[2] in ("extend", "update"): vs = {w: None for v in vs if v[0] == "c" for w in self.read(v[1])}
+                if vs and add(callee[1], vs): grown.append(callee[1])
+                continue
+            target = self.callee(callee)
+            if target is None or target[0] not in self.params: continue
+            fid, skip = target
+            names, npos = self.params[fid][0], self.params[fid][1]
+            for k, vs in enumerate(args):
+                if vs and k + skip < npos and add(s := local_slot(fid, names[k + skip]), vs): grown.append(s)
+            for k, vs in kw.items():
+                if k in names and add(s := local_slot(fid, k), vs): grown.append(s)
+    return grown
+Linker.test_code, Linker.apply_flow = test_code, apply_flow
+
+# %% ../nbs/04_link.ipynb #943205f4
+_SCOPES = frozenset({"Module", "File"}) | CLASS_TYPES
+
+def _slot_like(path: str) -> bool:
+    "A flow slot that is no declaration: a local variable, a return value, a container site."
+    parts = path.rsplit(".", 2)
+    return parts[-1].startswith("<") or (len(parts) > 1 and parts[-2] == "<locals>")
+
+def values(self, t) -> dict:
+    "The values term `t` may evaluate to: ('d', id) a declaration, ('b', id) a method bound to an instance, ('i', cls) an instance, ('c', slot) a container, ('l', id) a lambda, ('x', name) an external name, ('xi', name) what calling it returned, ('cm', slot, name) a container's method."
+    op = t[0]
+    if op == "p":
+        for c in t[1]:
+            if (vs := self.path_values(c)): return vs
+        n = self.external_choice(t[1])
+        return {("x", n): None} if n else {}
+    if op == "self": return {("i", t[1]): None}
+    if op == "cont": return {("c", t[1]): None}
+    if op == "lam": return {("l", t[1]): None}
+    out = {}
+    if op == "or":
+        for x in t[1]: out.update(self.values(x))
+        return out
+    inner = self.values(t[1])
+    for v in list(inner):
+        if op == "attr": out.update(self.attr_values(v, t[2]))
+        elif op == "call": out.update(self.call_values(v))
+        elif op == "elt": out.update(self.read(v[1]) if v[0] == "c" else {})
+        elif op == "inst":
+            if v[0] == "d" and self.types.get(v[1]) in CLASS_TYPES: out[("i", v[1])] = None
+            elif v[0] == "x": out[("xi", v[1])] = None
+    return out
+Linker.values = values
+
+def def_values(self, r: str) -> dict:
+    "A declaration as a value; a declared variable is a slot: what was assigned to it."
+    return self.read(r) if self.types[r] == "Variable" else {("d", r): None}
+
+def path_values(self, path: str) -> dict:
+    "Values of a dotted path: a declaration, a slot, attributes of a slot's values, or an external name."
+    if (r := self.resolve(path)): return self.def_values(r)
+    if _slot_like(path) or path in self.pts: return self.read(path)
+    parts = path.split(".")
+    for i in range(len(parts) - 1, 0, -1):
+        prefix = ".".join(parts[:i])
+        if _slot_like(prefix) or prefix in self.pts: base = self.read(prefix)
+        elif (r := self.resolve(prefix)): base = self.def_values(r)
+        else: continue
+        for name in parts[i:]:
+            nxt = {}
+            for v in list(base): nxt.update(self.attr_values(v, name))
+            base = nxt
+        return base
+    return {}
+
+def external_choice(self, cands: list) -> str|None:
+    "The external name that unresolved candidates denote: the first known outside the corpus, else the builtin a star import may shadow, else the first."
+    names = [n for c in cands if not _slot_like(c) and "<locals>" not in c and (n := self.canonical(c)) and n not in self.defs]
+    if not names: return None
+    if self.externals is not None and (known := next((n for n in names if self.ext_kind(n)), None)): return known
+    return names[-1] if names[-1].startswith("builtins.") else names[0]
+Linker.def_values, Linker.path_values, Linker.external_choice = def_values, path_values, external_choice
+
+def attr_values(self, v, name: str) -> dict:
+    "Values of attribute `name` of value `v` (members through the MRO; a method of an instance is bound)."
+    k, x = v[0], v[1]
+    if k in ("x", "xi"):   # an external's member only when its declaration is known: never invented from spelling
+        if k == "xi" and self.ext_kind(x) not in ("class", "exception"): return {}
+        m = f"{x}.{name}"
+        return {("x", m): None} if self.externals is not None and self.ext_kind(m) else {}
+    if k == "c": return {("cm", x, name): None}
+    if k not in ("d", "i") or x not in self.types: return {}
+    t = self.types[x]
+    if t in ("Module", "File"):
+        r = self.resolve(f"{x}.{name}")
+        return self.def_values(r) if r else self.read(f"{x}.{name}")
+    if t not in CLASS_TYPES: return {}
+    for a in self.mro(x):
+        m = f"{a}.{name}"
+        if m in self.types:
+            mt = self.types[m]
+            if mt == "Variable": vs = self.read(m)
+            elif k == "i" and mt in CALLABLE_TYPES: return {("b", m): None}
+            else: return {("d", m): None}
+        else: vs = self.read(m)
+        if vs: return vs
+    n = self.canonical(f"{x}.{name}") if self.externals is not None else None   # inherited from an external base
+    return {("x", n): None} if n and n not in self.defs and self.ext_kind(n) else {}
+Linker.attr_values = attr_values
+
+def call_values(self, v) -> dict:
+    "Values that calling `v` may return: an instance of a class, what a function returns."
+    k, x = v[0], v[1]
+    if k in ("d", "b"):
+        t = self.types.get(x)
+        if t in CLASS_TYPES: return {("i", x): None}
+        return self.read(return_slot(x)) if t in CALLABLE_TYPES else {}
+    if k == "i":
+        c = self.attr_values(v, "__call__")
+        return {w: None for b in c if b[0] == "b" for w in self.read(return_slot(b[1]))}
+    if k == "l": return self.read(return_slot(x))
+    if k == "x": return {("xi", x): None}
+    if k == "cm":
+        if v[2] in ("get", "pop", "setdefault", "__getitem__"): return self.read(x)
+        if v[2] in ("values", "copy"): return {("c", x): None}
+    return {}
+Linker.call_values = call_values
+
+def callee(self, v) -> tuple[str, int]|None:
+    "(function id, leading parameters bound implicitly) that calling value `v` runs, or None."
+    k, x = v[0], v[1]
+    if k not in ("d", "b", "i") or x not in self.types: return None
+    t = self.types[x]
+    if k in ("d", "b") and t in CALLABLE_TYPES:
+        p = self.params.get(x)
+        return (x, (p[2] if k == "b" else p[3]) if p else 0)
+    if t in CLASS_TYPES:
+        name = "__init__" if k == "d" else "__call__"
+        m = next((f"{a}.{name}" for a in self.mro(x) if f"{a}.{name}" in self.types), None)
+        return (m, 1) if self.types.get(m) in CALLABLE_TYPES else None
+    return None
+Linker.callee = callee
 
 # %% ../nbs/04_link.ipynb #5d70126f
 class KGBuffer:
@@ -197,7 +428,7 @@ Linker.emit_declarations = emit_declarations
 def external(self, kg, fi, ref, name, type=None):
     "Make (once) the entity for an undeclared `name` at the site of `ref`; returns its id."
     facts, prov = self.files[fi]
-    type = type or _ID_TYPES.get(name.split(":", 1)[0] + ":", None) or external_type(name)
+    type = type or _ID_TYPES.get(name.split(":", 1)[0] + ":", None) or self.ext_type(name)
     kg.entity(name, type, name.split(":", 1)[-1].rsplit(".", 1)[-1] if type != "Type" else name[5:], prov,
               facts["path"], ref["line"], ref["line"], facts["language"], False)
     return name
@@ -223,29 +454,47 @@ def emit_decorator(self, kg, fi, head, ref):
 Linker.emit_decorator = emit_decorator
 
 # %% ../nbs/04_link.ipynb #5d22e587
-def ref_target(self, kg, fi, ref) -> tuple[str, str]|None:
-    "The (relation, tail) a reference becomes, or None when it names nothing the ontology relates."
+def _call_rel(tt: str|None) -> str|None:
+    "calls for a callable, instantiates for a class, None for anything else."
+    return "instantiates" if tt in CLASS_TYPES else "calls" if tt in CALLABLE_TYPES else None
+
+def value_targets(self, kg, fi, ref, values) -> list:
+    "(relation, tail) for each value a callee may be: declarations, bound methods, an instance's `__call__`, external names."
+    out = []
+    for v in values:
+        k, x = v[0], v[1]
+        if k in ("d", "b") and (rel := _call_rel(self.types.get(x))): out.append((rel, x))
+        elif k == "i" and (c := self.callee(v)) and c[0]: out.append(("calls", c[0]))
+        elif k == "x" and ref["rel"] == "calls":
+            kind = self.ext_kind(x)
+            if kind != "module": out.append(("instantiates" if kind in ("class", "exception") else "calls", self.external(kg, fi, ref, x)))
+    return out
+Linker.value_targets = value_targets
+
+def ref_targets(self, kg, fi, ref) -> list:
+    "The (relation, tail) pairs a reference becomes (several for a call whose callee may be several things); empty when it names nothing the ontology relates."
     rel, t = ref["rel"], self.resolve_ref(ref)
     tt = self.types.get(t)
     if rel == "imports":  # the first candidate that is a module; a declared non-module names its module
         mod = next((c if self.types[c] == "Module" else self.defs[c][0]["module"] for c in ref["c"] if c in self.types), None)
-        if mod: return "imports", mod
-        return ("imports", self.external(kg, fi, ref, ref["ext"])) if ref.get("ext") else None
+        if mod: return [("imports", mod)]
+        return [("imports", self.external(kg, fi, ref, ref["ext"]))] if ref.get("ext") else []
     if rel in ("returns_type", "param_type"):
-        if tt in CLASS_TYPES: return rel, t
-        return (rel, self.external(kg, fi, ref, f"type:{ref['text']}", "Type")) if ref.get("text") else None
-    if t is None:
-        name = self.canonical(ref["ext"]) if ref.get("ext") else None
-        if name is None: return None
-        t = self.external(kg, fi, ref, name); tt = external_type(t)
-        if rel == "calls" and tt == "ExceptionType": rel = "instantiates"
-        return rel, t
+        if tt in CLASS_TYPES: return [(rel, t)]
+        return [(rel, self.external(kg, fi, ref, f"type:{ref['text']}", "Type"))] if ref.get("text") else []
+    if rel == "decorates":   # applying a decorator: calls to what the corpus declares only (`@property` is no call worth a fact)
+        return [(r, x) for r, x in self.value_targets(kg, fi, ref, self.values(ref["t"])) if x in self.defs]
     if rel in ("calls", "instantiates"):
-        if tt in CLASS_TYPES: return "instantiates", t
-        return ("calls", t) if tt in CALLABLE_TYPES else None
-    if rel in ("raises", "catches"): return (rel, t) if tt in CLASS_TYPES else None
-    return None
-Linker.ref_target = ref_target
+        if t is not None and tt != "Variable": return [(r, t)] if (r := _call_rel(tt)) else []
+        vals = self.values(ref.get("t") or ["p", ref["c"]])
+        if vals or t is not None: return self.value_targets(kg, fi, ref, vals)   # a declared variable that holds nothing callable: no fact
+    elif t is not None: return [(rel, t)] if rel in ("raises", "catches") and tt in CLASS_TYPES else []
+    name = self.external_name(ref)
+    if name is None: return []
+    kind = self.ext_kind(name)
+    if rel == "calls" and kind in ("class", "exception"): rel = "instantiates"
+    return [(rel, self.external(kg, fi, ref, name))]
+Linker.ref_targets = ref_targets
 
 def emit_refs(self, kg, fi):
     facts, prov = self.files[fi]
@@ -253,16 +502,15 @@ def emit_refs(self, kg, fi):
     for ref in facts["refs"]:
         src = ref["src"]
         if src not in self.defs: continue
-        out = self.ref_target(kg, fi, ref)
-        if out is None: continue
-        rel, t = out
-        if self.types[src] in CLASS_TYPES:  # class-body code (Java field initialisers, static blocks), as in Python:
-            if rel not in ("calls", "instantiates"): continue        # raises/catches are recorded in functions only
-            src = self.defs[src][0]["module"]                        # calls belong to the module
-        if src not in self.defs: continue
-        kg.triple(src, rel, t, prov, p, ref["line"], ref["line"], lang)
-        kg.mention(t, p, ref["line"], ref["col"], ref["end_col"], "ref")
-        if rel in ("calls", "instantiates") and self.types.get(src) == "Test": self._test_calls.append((src, t, fi, ref))
+        for rel, t in self.ref_targets(kg, fi, ref):
+            h = src
+            if self.types[h] in CLASS_TYPES:  # class-body code (Java field initialisers, static blocks), as in Python:
+                if rel not in ("calls", "instantiates"): continue        # raises/catches are recorded in functions only
+                h = self.defs[h][0]["module"]                            # calls belong to the module
+            if h not in self.defs: continue
+            kg.triple(h, rel, t, prov, p, ref["line"], ref["line"], lang)
+            kg.mention(t, p, ref["line"], ref["col"], ref["end_col"], "ref")
+            if rel in ("calls", "instantiates") and self.types.get(h) == "Test": self._test_calls.append((h, t, fi, ref))
 Linker.emit_refs = emit_refs
 
 # %% ../nbs/04_link.ipynb #52c9baee
@@ -280,9 +528,19 @@ def emit_overrides(self, kg, fi):
                 kg.triple(d["id"], "overrides", t, prov, facts["path"], d["line_start"], d["line_end"], facts["language"]); break
 Linker.emit_overrides = emit_overrides
 
+def under_test(self, target: str) -> bool:
+    "Code that tests can test: declared outside test files and not inside a test (a helper class defined in a test function is the test's own code)."
+    d, fi = self.defs[target]
+    if is_test_file(self.files[fi][0]["path"]): return False
+    while d["parent"] and d["parent"] in self.defs:
+        if self.types[d["parent"]] == "Test": return False
+        d = self.defs[d["parent"]][0]
+    return True
+Linker.under_test = under_test
+
 def emit_tested_by(self, kg):
     for test, target, fi, ref in self._test_calls:
-        if target not in self.defs or self.types[target] not in ("Function", "Method", "Class", "ExceptionType"): continue
+        if target not in self.defs or self.types[target] not in ("Function", "Method", "Class", "ExceptionType") or not self.under_test(target): continue
         d = self.defs[test][0]
         names = _norm(d["name"].removeprefix("test")) + "|" + _norm(d["parent"].rsplit(".", 1)[-1] if d["parent"] else "")
         short = _norm(self.defs[target][0]["name"])
@@ -295,6 +553,7 @@ Linker.emit_tested_by = emit_tested_by
 def link(self) -> KGBuffer:
     "Emit the whole KG, file by file in the fixed order."
     kg, self._test_calls = KGBuffer(), []
+    self.analyse()
     for fi in range(len(self.files)): self.emit_declarations(kg, fi)
     for fi in range(len(self.files)): self.emit_refs(kg, fi)
     for fi in range(len(self.files)): self.emit_overrides(kg, fi)
@@ -302,7 +561,7 @@ def link(self) -> KGBuffer:
     return kg
 Linker.link = link
 
-def link_files(files: list) -> tuple[KGBuffer, list]:
-    "Link `[(facts, provenance)]` into a `KGBuffer`; also returns the redefined ids `[(id, path)]`."
-    lk = Linker(files)
+def link_files(files: list, externals=None) -> tuple[KGBuffer, list]:
+    "Link `[(facts, provenance)]` into a `KGBuffer` (`externals`: see `Linker`); also returns the redefined ids `[(id, path)]`."
+    lk = Linker(files, externals)
     return lk.link(), lk.redefined

@@ -10,9 +10,11 @@ import ast, builtins
 from .core import module_name, resolve_relative
 
 # %% auto #0
-__all__ = ['BUILTIN_NAMES', 'BUILTIN_EXCEPTIONS', 'Scope', 'bound_names', 'is_test_file', 'is_test_class', 'PyFile', 'add_def',
-           'add_ref', 'lookup', 'resolve_expr', 'body', 'stmt', 'imports', 'bind', 'assignment', 'klass', 'function',
-           'annotation_ref', 'function_body', 'expr', 'anon', 'handler', 'extract_python']
+__all__ = ['BUILTIN_NAMES', 'BUILTIN_EXCEPTIONS', 'Scope', 'local_slot', 'return_slot', 'bound_names', 'is_test_file',
+           'is_test_class', 'PyFile', 'add_def', 'add_ref', 'lookup', 'resolve_expr', 'body', 'stmt', 'imports', 'bind',
+           'assignment', 'klass', 'function', 'decorator_calls', 'annotation_ref', 'function_body', 'call_ref', 'expr',
+           'anon', 'handler', 'target_slot', 'assign_flow', 'flow_stmt', 'assign_flow_slot', 'ann_term', 'term',
+           'extract_python']
 
 # %% ../nbs/02_pyextract.ipynb #ef1b9056
 BUILTIN_NAMES = frozenset(dir(builtins))
@@ -24,10 +26,19 @@ class Scope:
     def __init__(self, kind, id, cls=None, self_name=None):
         self.kind, self.id = kind, id   # 'module' | 'class' | 'function'; qualified id of the owner
         self.names = {}                 # name -> list of candidate qualified names
-        self.locals = set()             # names bound locally to unknown values (shadowing)
+        self.locals = set()             # names bound locally (parameters, assignments): each is a slot of the flow analysis
+        self.glob = set()               # names declared `global` in a function
         self.cls, self.self_name = cls, self_name  # enclosing class id and the name of `self`/`cls` in methods
         self.stars = []                 # modules imported with `from m import *`
         self.bases, self.test, self.anon = [], False, False  # first candidates of a class's bases; test class; lambda/comprehension
+
+def local_slot(owner: str, name: str) -> str:
+    "Flow-analysis slot of the local variable `name` of function `owner` (never a valid dotted id)."
+    return f"{owner}.<locals>.{name}"
+
+def return_slot(owner: str) -> str:
+    "Flow-analysis slot holding what function `owner` returns."
+    return f"{owner}.<return>"
 
 # %% ../nbs/02_pyextract.ipynb #d1711855
 _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")  # statement lists that stay in the same scope
@@ -104,6 +115,7 @@ class PyFile:
         self.test_file = is_test_file(relpath)
         self.tree = ast.parse(text, filename=relpath)
         self.defs, self.refs, self.bindings, self.deferred, self.seen = [], [], {}, [], set()
+        self.flows = []   # assignments for the corpus-wide flow analysis (see "Flows" below)
 
     def run(self) -> dict:
         mod = Scope("module", self.module)
@@ -113,7 +125,7 @@ class PyFile:
             node, scopes = self.deferred.pop(0); self.function_body(node, scopes)
         binds = [[self.module, n, c] for n, c in self.bindings.items()] + [[self.module, "*", [m]] for m in mod.stars]
         return dict(path=self.relpath, language="python", module=self.module, lines=len(self.lines),
-                    defs=self.defs, bindings=binds, refs=self.refs)
+                    defs=self.defs, bindings=binds, refs=self.refs, flows=list({repr(f): f for f in self.flows}.values()))
 
 # %% ../nbs/02_pyextract.ipynb #80bd9a3f
 def add_def(self, id, type, name, start, end, col, parent, **kw):
@@ -124,29 +136,36 @@ def add_def(self, id, type, name, start, end, col, parent, **kw):
         self.defs.remove(old)   # `Enum = Flag = None` before `class Enum:` (enum.py): the class statement declares it
     self.seen.add(id)
     self.defs.append(dict(id=id, type=type, name=name, line_start=start, line_end=end, col=col, parent=parent,
-                          module=self.module, bases=kw.get("bases", []), implements=[], decorators=kw.get("decorators", [])))
+                          module=self.module, bases=kw.get("bases", []), implements=[], decorators=kw.get("decorators", []),
+                          **({"params": kw["params"]} if "params" in kw else {})))
     return True
 PyFile.add_def = add_def
 
-def add_ref(self, src, rel, cands, ext, node, text=None):
-    if src is None or (not cands and ext is None and text is None): return
+def add_ref(self, src, rel, cands, ext, node, text=None, term=None):
+    if src is None or (not cands and ext is None and text is None and term is None): return
     end = node.end_col_offset if getattr(node, "end_lineno", node.lineno) == node.lineno else node.col_offset + 1
-    self.refs.append(dict(src=src, rel=rel, c=cands, ext=ext, text=text, line=node.lineno, col=node.col_offset, end_col=end))
+    self.refs.append(dict(src=src, rel=rel, c=cands, ext=ext, text=text, line=node.lineno, col=node.col_offset, end_col=end,
+                          **({"t": term} if term is not None else {})))
 PyFile.add_ref = add_ref
 
 # %% ../nbs/02_pyextract.ipynb #5c1fac57
 def lookup(self, name, scopes) -> list|None:
-    "Candidate qualified names for `name` seen from the innermost of `scopes`; None when unresolvable."
+    "Candidate qualified names for `name` seen from the innermost of `scopes`; None when unresolvable. A local variable is its flow slot."
     for i, s in enumerate(reversed(scopes)):
         if s.kind == "class" and i > 0: continue
         if name in s.names: return s.names[name]
-        if name in s.locals: return None
+        if name in s.locals: return [local_slot(s.id, name)] if s.kind == "function" else None
         if s.kind == "module":
             c = [f"{m}.{name}" for m in s.stars]
             if name in BUILTIN_NAMES: c.append(f"builtins.{name}")
             return c or None
     return None
 PyFile.lookup = lookup
+
+def _self_scope(scopes):
+    "The innermost function scope whose `self`/`cls` is still visible, or None."
+    fn = scopes[-1]
+    return fn if fn.kind == "function" and fn.self_name and fn.self_name not in fn.names else None
 
 def resolve_expr(self, node, scopes) -> list|None:
     "Candidates for a dotted expression; `self.m`/`cls.m` go through the enclosing class, `super().m` through its bases."
@@ -155,9 +174,9 @@ def resolve_expr(self, node, scopes) -> list|None:
         return [f"{b}.{node.attr}" for b in cls.bases] if cls else None
     parts = _dotted(node)
     if not parts: return None
-    fn = scopes[-1]
-    if fn.kind == "function" and fn.self_name and parts[0] == fn.self_name and fn.self_name not in fn.names:
-        return [f"{fn.cls}.{parts[1]}"] if len(parts) == 2 else None
+    fn = _self_scope(scopes)
+    if fn and parts[0] == fn.self_name:
+        return [fn.cls + "".join("." + p for p in parts[1:])] if len(parts) > 1 else None
     base = self.lookup(parts[0], scopes)
     if not base: return None
     rest = "".join("." + p for p in parts[1:])
@@ -175,12 +194,13 @@ def stmt(self, st, scopes):
     if isinstance(st, ast.ClassDef): return self.klass(st, scopes)
     if isinstance(st, (ast.Import, ast.ImportFrom)): return self.imports(st, scopes)
     if s.kind != "function" and isinstance(st, (ast.Assign, ast.AnnAssign)): self.assignment(st, scopes)
+    self.flow_stmt(st, scopes)
     for child in ast.iter_child_nodes(st):
         if isinstance(child, ast.stmt): self.stmt(child, scopes)
         elif isinstance(child, ast.ExceptHandler): self.handler(child, scopes)
         elif isinstance(child, ast.match_case): self.body(child.body, scopes)
         else: self.expr(child, scopes, st)
-PyFile.stmt = stmt
+PyFile.body, PyFile.stmt = body, stmt
 
 # %% ../nbs/02_pyextract.ipynb #03d2c40c
 def imports(self, st, scopes):
@@ -201,11 +221,13 @@ def imports(self, st, scopes):
 PyFile.imports = imports
 
 def bind(self, scope, name, cands):
-    "Bind `name` in `scope`. At module level the first import of a name wins (platform branches: `if posix: import posixpath as path` / `else: import ntpath as path`), here and in the linker alike."
+    "Bind `name` in `scope` to an import. Imports of the same name in alternative branches (`try: import simplejson as json` / `except ImportError: import json`, `if posix: import posixpath as path` / `else: import ntpath as path`) are all kept, in order: the linker takes the first alternative that exists."
     if scope.kind == "module":
-        if name in self.bindings: return
-        self.bindings[name] = cands
-    scope.names[name] = cands
+        old = self.bindings.get(name)
+        self.bindings[name] = cands if old is None else old + [c for c in cands if c not in old]
+        scope.names[name] = self.bindings[name]; return
+    old = scope.names.get(name)
+    scope.names[name] = cands if old is None or not all(isinstance(c, str) and "<" not in c for c in old) else old + [c for c in cands if c not in old]
 PyFile.bind = bind
 
 # %% ../nbs/02_pyextract.ipynb #f31ce1b5
@@ -253,6 +275,15 @@ def klass(self, st, scopes):
 PyFile.klass = klass
 
 # %% ../nbs/02_pyextract.ipynb #9ba9914b
+def _params(st, in_class) -> list:
+    "[names, number positional, leading names bound through an instance, through the class] of a function."
+    a = st.args
+    pos = [p.arg for p in a.posonlyargs + a.args]
+    decos = {(_dotted(d) or [""])[-1] for d in st.decorator_list}
+    ibind = 0 if not in_class or "staticmethod" in decos else 1
+    cbind = 1 if in_class and "classmethod" in decos else 0
+    return [pos + [p.arg for p in a.kwonlyargs], len(pos), ibind, cbind]
+
 def function(self, st, scopes):
     s = scopes[-1]
     qid = f"{s.id}.{st.name}"
@@ -263,10 +294,21 @@ def function(self, st, scopes):
     for d in decos:
         if d["text"].rsplit(".", 1)[-1] in ("setter", "getter", "deleter"): d["c"], d["ext"] = [], "builtins.property." + d["text"].rsplit(".", 1)[-1]
     for e in st.decorator_list + st.args.defaults + [d for d in st.args.kw_defaults if d]: self.expr(e, scopes, st)
-    new = self.add_def(qid, kind, st.name, st.lineno, st.end_lineno, _name_col(self.lines, st, st.name), s.id, decorators=decos)
+    new = self.add_def(qid, kind, st.name, st.lineno, st.end_lineno, _name_col(self.lines, st, st.name), s.id, decorators=decos,
+                       params=_params(st, in_class))
+    self.decorator_calls(st, qid, scopes)
     s.names[st.name] = [qid]
     if new: self.deferred.append((st, scopes))
 PyFile.function = function
+
+def decorator_calls(self, st, qid, scopes):
+    "Applying a decorator is a call made where the definition runs: `@d` calls `d` with the decorated object, `@d(x)` calls `d(x)`'s result."
+    for d in st.decorator_list:
+        f = self.term(d, scopes)
+        if f is None: continue
+        self.add_ref(_owner(scopes), "decorates", [], None, d, term=f)
+        self.flows.append(["args", f, [["p", [qid]]], {}])
+PyFile.decorator_calls = decorator_calls
 
 # %% ../nbs/02_pyextract.ipynb #a91714fe
 def annotation_ref(self, src, rel, ann, scopes):
@@ -278,7 +320,6 @@ def annotation_ref(self, src, rel, ann, scopes):
     else: node, text = ann, ast.unparse(ann)
     cands = self.resolve_expr(node, scopes) if isinstance(node, (ast.Name, ast.Attribute)) else None
     self.add_ref(src, rel, cands or [], None, ann, text=text)
-PyFile.annotation_ref = annotation_ref
 
 def function_body(self, st, scopes):
     s = scopes[-1]; qid = f"{s.id}.{st.name}"
@@ -291,12 +332,26 @@ def function_body(self, st, scopes):
     if s.kind == "function" and s.self_name: fs.self_name, fs.cls = s.self_name, s.cls  # closures inside methods
     if is_method or s.kind == "function": fs.bases = s.bases
     bound, glob = bound_names(st.body)
-    fs.locals = ({p.arg for p in params} | bound) - glob
+    fs.locals, fs.glob = ({p.arg for p in params} | bound) - glob, glob
     if st.returns is not None: self.annotation_ref(qid, "returns_type", st.returns, scopes)
     for p in params:
-        if p.annotation is not None: self.annotation_ref(qid, "param_type", p.annotation, scopes)
+        if p.annotation is not None:
+            self.annotation_ref(qid, "param_type", p.annotation, scopes)
+            if p.arg != self_name: self.assign_flow_slot(local_slot(qid, p.arg), self.ann_term(p.annotation, scopes))
+    pos = a.posonlyargs + a.args
+    for p, d in list(zip(pos[len(pos) - len(a.defaults):], a.defaults)) + list(zip(a.kwonlyargs, a.kw_defaults)):
+        if d is not None: self.assign_flow_slot(local_slot(qid, p.arg), self.term(d, scopes))
+    if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in _own_nodes(st)):   # a generator returns an iterable of what it yields
+        self.flows.append(["=", return_slot(qid), ["cont", f"{qid}.<yield>"]])
     self.body(st.body, scopes + [fs])
 PyFile.annotation_ref, PyFile.function_body = annotation_ref, function_body
+
+def _own_nodes(fn):
+    "The nodes of function `fn`'s body, not entering nested functions, classes or lambdas."
+    todo = list(fn.body)
+    while todo:
+        n = todo.pop(); yield n
+        todo.extend(c for c in ast.iter_child_nodes(n) if not isinstance(c, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)))
 
 # %% ../nbs/02_pyextract.ipynb #5d57af36
 def _owner(scopes):
@@ -305,12 +360,26 @@ def _owner(scopes):
         if s.kind == "function" and not s.anon: return s.id
     return scopes[0].id
 
+def call_ref(self, node, scopes):
+    "A `calls` reference for call `node` (candidates when the callee is a dotted name, its flow term always) and the flow of its arguments."
+    if _dotted(node.func) == ["super"]: return   # super() is syntax, not an API
+    c = self.resolve_expr(node.func, scopes)
+    f = self.term(node.func, scopes)
+    ext = _ext(c) if c and not any("<" in x for x in c) else None
+    if c or f: self.add_ref(_owner(scopes), "calls", c or [], ext, node.func, term=None if f == ["p", c] else f)
+    if f is None: return
+    pos = [self.term(a.value if isinstance(a, ast.Starred) else a, scopes) for a in node.args]
+    kw = {k.arg: t for k in node.keywords if k.arg and (t := self.term(k.value, scopes))}
+    if any(pos) or kw: self.flows.append(["args", f, pos, kw])
+PyFile.call_ref = call_ref
+
 def expr(self, node, scopes, st=None):
     if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
         return self.anon(node, scopes)
-    if isinstance(node, ast.Call):
-        c = self.resolve_expr(node.func, scopes)
-        if c and c != ["builtins.super"]: self.add_ref(_owner(scopes), "calls", c, _ext(c), node.func)  # super() is syntax, not an API
+    if isinstance(node, ast.Call): self.call_ref(node, scopes)
+    if isinstance(node, (ast.Yield, ast.YieldFrom)) and scopes[-1].kind == "function" and not scopes[-1].anon:
+        v = self.term(node.value, scopes)
+        if v: self.flows.append(["=", f"{scopes[-1].id}.<yield>", ["elt", v] if isinstance(node, ast.YieldFrom) else v])
     if isinstance(st, ast.Raise) and node is st.exc and scopes[-1].kind == "function":
         target = node.func if isinstance(node, ast.Call) else node
         c = self.resolve_expr(target, scopes)
@@ -331,6 +400,7 @@ def anon(self, node, scopes):
         for g in node.generators: fs.locals.update(_target_names(g.target))
         for g in node.generators:
             self.expr(g.iter, scopes + [fs]); [self.expr(i, scopes + [fs]) for i in g.ifs]
+            if (it := self.term(g.iter, scopes + [fs])): self.assign_flow(g.target, ["elt", it], scopes + [fs])
         for part in ("elt", "key", "value"):
             if getattr(node, part, None) is not None: self.expr(getattr(node, part), scopes + [fs])
 PyFile.anon = anon
@@ -343,6 +413,123 @@ def handler(self, h, scopes):
     if h.type is not None: self.expr(h.type, scopes)
     self.body(h.body, scopes)
 PyFile.handler = handler
+
+# %% ../nbs/02_pyextract.ipynb #88999829
+def target_slot(self, name, scopes) -> str|None:
+    "The slot that assigning `name` in the innermost scope writes."
+    s = scopes[-1]
+    if s.kind == "module": return f"{s.id}.{name}"
+    if s.kind == "class": return f"{s.id}.{name}"
+    if name in s.glob: return f"{scopes[0].id}.{name}"
+    if name in s.locals: return local_slot(s.id, name)
+    c = self.lookup(name, scopes[:-1])   # nonlocal: the enclosing function's slot
+    return c[0] if c and "<locals>" in c[0] else None
+PyFile.target_slot = target_slot
+
+def assign_flow(self, target, value, scopes):
+    "Flows for `target = value` (`value` a term, or None)."
+    if value is None: return
+    if isinstance(target, ast.Name):
+        if (slot := self.target_slot(target.id, scopes)): self.flows.append(["=", slot, value])
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for e in target.elts: self.assign_flow(e.value if isinstance(e, ast.Starred) else e, ["elt", value], scopes)
+    elif isinstance(target, ast.Attribute):
+        obj = self.term(target.value, scopes)
+        if obj: self.flows.append(["setattr", obj, target.attr, value])
+    elif isinstance(target, ast.Subscript):
+        obj = self.term(target.value, scopes)
+        if obj: self.flows.append(["setelt", obj, value])
+PyFile.assign_flow = assign_flow
+
+def _unpack(self, target, value, scopes):
+    "`a, b = f, g` pairs the elements; anything else assigns the whole value."
+    if isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)) and len(target.elts) == len(value.elts) \
+       and not any(isinstance(e, ast.Starred) for e in target.elts + value.elts):
+        for t, v in zip(target.elts, value.elts): self._unpack(t, v, scopes)
+    else: self.assign_flow(target, self.term(value, scopes), scopes)
+PyFile._unpack = _unpack
+
+def flow_stmt(self, st, scopes):
+    "Record the flows of one statement: assignments, `for`/`with` targets, `return` and `yield`."
+    if isinstance(st, ast.Assign):
+        for t in st.targets: self._unpack(t, st.value, scopes)
+    elif isinstance(st, ast.AnnAssign):
+        if st.value is not None: self._unpack(st.target, st.value, scopes)
+        elif scopes[-1].kind != "module": self.assign_flow(st.target, self.ann_term(st.annotation, scopes), scopes)
+    elif isinstance(st, (ast.For, ast.AsyncFor)):
+        it = self.term(st.iter, scopes)
+        if it: self.assign_flow(st.target, ["elt", it], scopes)
+    elif isinstance(st, (ast.With, ast.AsyncWith)):
+        for i in st.items:
+            if i.optional_vars is not None: self.assign_flow(i.optional_vars, self.term(i.context_expr, scopes), scopes)
+    elif isinstance(st, ast.Return) and scopes[-1].kind == "function" and not scopes[-1].anon:
+        self.assign_flow_slot(return_slot(scopes[-1].id), self.term(st.value, scopes))
+PyFile.flow_stmt = flow_stmt
+
+def assign_flow_slot(self, slot, value):
+    if value is not None: self.flows.append(["=", slot, value])
+PyFile.assign_flow_slot = assign_flow_slot
+
+def ann_term(self, ann, scopes):
+    "An annotation as an instance of the class it names (`x: Conn`, `Optional[Conn]`, `'Conn'`), or None."
+    if isinstance(ann, ast.Constant) and isinstance(ann.value, str):
+        try: ann = ast.parse(ann.value, mode="eval").body
+        except SyntaxError: return None
+    if isinstance(ann, ast.Subscript) and (_dotted(ann.value) or [""])[-1] == "Optional": ann = ann.slice
+    if isinstance(ann, ast.BinOp) and isinstance(ann.op, ast.BitOr):   # `Conn | None`
+        ann = ann.left if not (isinstance(ann.left, ast.Constant) and ann.left.value is None) else ann.right
+    if not isinstance(ann, (ast.Name, ast.Attribute)): return None
+    c = self.resolve_expr(ann, scopes)
+    return ["inst", ["p", c]] if c else None
+PyFile.ann_term = ann_term
+
+# %% ../nbs/02_pyextract.ipynb #01172eb1
+_CONTAINERS = (ast.List, ast.Tuple, ast.Set, ast.Dict)
+
+def term(self, node, scopes):
+    "The flow term of expression `node`: what the linker evaluates to the definitions it may denote (None: nothing trackable)."
+    if node is None: return None
+    if isinstance(node, (ast.Name, ast.Attribute)):
+        fn = _self_scope(scopes)
+        if isinstance(node, ast.Name) and fn and node.id == fn.self_name: return ["self", fn.cls]
+        if isinstance(node, ast.Attribute) and (_dotted(node) or [None])[0] != (fn.self_name if fn else None):
+            c = self.resolve_expr(node, scopes)
+            if c: return ["p", c]
+        elif isinstance(node, ast.Name):
+            c = self.lookup(node.id, scopes)
+            return ["p", c] if c else None
+        inner = self.term(node.value, scopes)
+        return ["attr", inner, node.attr] if inner else None
+    if isinstance(node, ast.Call):
+        if _dotted(node.func) == ["super"]: return None
+        f = self.term(node.func, scopes)
+        return ["call", f] if f else None
+    if isinstance(node, ast.Subscript):
+        v = self.term(node.value, scopes)
+        return ["elt", v] if v else None
+    if isinstance(node, _CONTAINERS):
+        site = f"{_owner(scopes)}.<c{node.lineno}:{node.col_offset}>"
+        elts = node.values if isinstance(node, ast.Dict) else node.elts
+        ts = [t for e in elts if (t := self.term(e.value if isinstance(e, ast.Starred) else e, scopes))]
+        for t in ts: self.flows.append(["=", site, t])
+        return ["cont", site]
+    if isinstance(node, ast.Lambda):
+        lam = f"{_owner(scopes)}.<lambda{node.lineno}:{node.col_offset}>"
+        fs = Scope("function", scopes[-1].id, cls=scopes[-1].cls, self_name=scopes[-1].self_name if scopes[-1].kind == "function" else None)
+        a = node.args; fs.anon = True
+        fs.locals = {p.arg for p in a.posonlyargs + a.args + a.kwonlyargs + [a.vararg, a.kwarg] if p is not None}
+        body = self.term(node.body, scopes + [fs])
+        if body: self.flows.append(["=", return_slot(lam), body])
+        return ["lam", lam]
+    if isinstance(node, ast.IfExp):
+        ts = [t for t in (self.term(node.body, scopes), self.term(node.orelse, scopes)) if t]
+        return ["or", ts] if ts else None
+    if isinstance(node, ast.BoolOp):
+        ts = [t for v in node.values if (t := self.term(v, scopes))]
+        return ["or", ts] if ts else None
+    if isinstance(node, (ast.Await, ast.Starred, ast.NamedExpr)): return self.term(node.value, scopes)
+    return None
+PyFile.term = term
 
 # %% ../nbs/02_pyextract.ipynb #bf694837
 def extract_python(source: bytes|str, relpath: str) -> dict:
