@@ -97,7 +97,7 @@ def setup_py_args(path) -> dict:
         f = node.func if isinstance(node, ast.Call) else None
         if (getattr(f, "id", None) or getattr(f, "attr", None)) != "setup": continue
         out = {}
-        for k in node.keywords:
+        for k in (k for k in node.keywords if k.arg):   # `**kwargs`: unknown
             try: out[k.arg] = ast.literal_eval(k.value)
             except (ValueError, TypeError, SyntaxError, RecursionError): pass   # computed: unknown
         return out
@@ -169,7 +169,8 @@ def _src_layout(d: Path) -> bool:
     "A `src/` directory that holds Python packages or modules, in a directory that is not itself a package."
     s = d/"src"
     if not s.is_dir() or (d/"__init__.py").exists(): return False
-    return any(c.suffix == ".py" or (c/"__init__.py").is_file() for c in s.iterdir())
+    try: return any(c.suffix == ".py" or (c/"__init__.py").is_file() for c in s.iterdir())
+    except OSError: return False   # unreadable: not a layout we can use
 
 def import_roots(d) -> list[tuple[Path, str]]:
     "`(directory, package prefix)` that imports start from in project directory `d`, deepest first; empty: `d` itself."
