@@ -6,14 +6,19 @@ Docs: https://graphmer.github.io/graphmer/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #dd7efc18
 from __future__ import annotations
-import hashlib, os, subprocess, sysconfig, tempfile, json
+import ast, configparser, hashlib, os, posixpath, subprocess, sysconfig, tempfile, json, warnings
 from dataclasses import dataclass
 from pathlib import Path
+try: import tomllib                         # Python 3.11+
+except ImportError:                         # Python 3.10: the tomli backport (a dependency there)
+    try: import tomli as tomllib
+    except ImportError: tomllib = None
 
 # %% auto #0
-__all__ = ['EXTRACTOR_VERSION', 'MAX_FILE_BYTES', 'default_corpus', 'module_name', 'resolve_relative', 'sha256_bytes',
-           'atomic_write_bytes', 'atomic_write_text', 'atomic_write_json', 'SourceRoot', 'git_commit', 'source_root',
-           'project_root', 'project_path']
+__all__ = ['EXTRACTOR_VERSION', 'MAX_FILE_BYTES', 'METADATA_FILES', 'LAYOUT_DIRS', 'default_corpus', 'module_name',
+           'resolve_relative', 'sha256_bytes', 'atomic_write_bytes', 'atomic_write_text', 'atomic_write_json',
+           'read_toml', 'read_setup_cfg', 'setup_py_args', 'project_name', 'package_dirs', 'import_roots',
+           'project_dir', 'SourceRoot', 'git_commit', 'source_root', 'project_root', 'project_path']
 
 # %% ../nbs/00_core.ipynb #276381f0
 EXTRACTOR_VERSION = "1.0.0"  # bump when the extracted facts change: it is part of every cache key
@@ -62,13 +67,148 @@ def atomic_write_json(path: Path|str, obj, indent=2) -> Path:
     "Write `obj` as sorted, indented JSON to `path` atomically."
     return atomic_write_text(path, json.dumps(obj, indent=indent, sort_keys=True, ensure_ascii=False) + "\n")
 
+# %% ../nbs/00_core.ipynb #8d4f3f7b
+METADATA_FILES = ("pyproject.toml", "setup.cfg", "setup.py", "PKG-INFO")  # the files that describe a Python project
+
+def read_toml(path) -> dict:
+    "The TOML file at `path` as a dict; `{}` (with a warning when the file exists) where it cannot be read."
+    path = Path(path)
+    if not path.is_file(): return {}
+    if tomllib is None:
+        warnings.warn(f"cannot read {path}: no TOML reader (on Python < 3.11 `pip install tomli`); its package layout and name are ignored")
+        return {}
+    try: return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:   # TOMLDecodeError and UnicodeDecodeError are ValueErrors
+        warnings.warn(f"cannot read {path} ({type(e).__name__}: {e}); its package layout and name are ignored (fix the file to use them)")
+        return {}
+
+def read_setup_cfg(path) -> configparser.ConfigParser:
+    "The setup.cfg at `path`, empty where it is missing or unreadable."
+    cfg = configparser.ConfigParser(interpolation=None)
+    try: cfg.read_string(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError, configparser.Error): cfg = configparser.ConfigParser(interpolation=None)
+    return cfg
+
+def setup_py_args(path) -> dict:
+    "The literal keyword arguments of the `setup(...)` call in the setup.py at `path`, read with `ast` (never run)."
+    try: tree = ast.parse(Path(path).read_bytes())
+    except (OSError, SyntaxError, ValueError, RecursionError): return {}
+    for node in ast.walk(tree):
+        f = node.func if isinstance(node, ast.Call) else None
+        if (getattr(f, "id", None) or getattr(f, "attr", None)) != "setup": continue
+        out = {}
+        for k in (k for k in node.keywords if k.arg):   # `**kwargs`: unknown
+            try: out[k.arg] = ast.literal_eval(k.value)
+            except (ValueError, TypeError, SyntaxError, RecursionError): pass   # computed: unknown
+        return out
+    return {}
+
+def _at(obj, *keys):
+    "`obj[k1][k2]...`, or None where a level is missing or not a table."
+    for k in keys: obj = obj.get(k) if isinstance(obj, dict) else None
+    return obj
+
+# %% ../nbs/00_core.ipynb #5b6370ed
+def project_name(d) -> str|None:
+    "The name that the metadata of project directory `d` gives it: pyproject.toml, setup.cfg, a literal `name=` in setup.py, or PKG-INFO."
+    d = Path(d); py = read_toml(d/"pyproject.toml")
+    for n in (_at(py, "project", "name"), _at(py, "tool", "poetry", "name"),
+              read_setup_cfg(d/"setup.cfg").get("metadata", "name", fallback=None), setup_py_args(d/"setup.py").get("name")):
+        if isinstance(n, str) and n.strip(): return n.strip()
+    try: head = (d/"PKG-INFO").read_text(encoding="utf-8", errors="replace").split("\n\n", 1)[0]
+    except OSError: return None
+    return next((l[5:].strip() for l in head.splitlines() if l.startswith("Name:") and l[5:].strip()), None)
+
+# %% ../nbs/00_core.ipynb #c97eaa2f
+def _rel(p) -> str|None:
+    "A directory inside the project from a configuration value, as a normalised posix path; None for anything else."
+    if not isinstance(p, str): return None
+    p = posixpath.normpath(p.strip().replace("\\", "/") or ".")
+    return None if p.startswith("/") or p == ".." or p.startswith("../") else p
+
+def _strs(v) -> list: return [v] if isinstance(v, str) else [x for x in v if isinstance(x, str)] if isinstance(v, list) else []
+
+def _mapping(m) -> list:
+    "setuptools' `package_dir` ({package: directory}) as (directory, package) pairs."
+    return [(v, k) for k, v in m.items() if isinstance(k, str) and isinstance(v, str)] if isinstance(m, dict) else []
+
+def _flit_dirs(d: Path, py: dict) -> list:
+    backend = _at(py, "build-system", "build-backend")
+    name = _at(py, "tool", "flit", "module", "name") or (_at(py, "project", "name") if "flit" in str(backend) else None)
+    if not isinstance(name, str): return []
+    for m in dict.fromkeys((name.replace("-", "_"), name.replace("-", "_").lower())):
+        for where in ("src", "."):
+            if (d/where/m).is_dir() or (d/where/f"{m}.py").is_file(): return [(where, "")]
+    return []
+
+def package_dirs(d) -> list[tuple[str, str]]:
+    "`(directory relative to d, package of the files in it)` for each package directory the build configuration of project `d` declares."
+    d = Path(d); py = read_toml(d/"pyproject.toml"); out = []
+    st = _at(py, "tool", "setuptools") or {}
+    out += _mapping(_at(st, "package-dir"))
+    if isinstance(_at(st, "packages", "find"), dict): out += [(w, "") for w in (_strs(_at(st, "packages", "find", "where")) or ["."])]
+    elif isinstance(_at(st, "packages"), list) and "" not in (_at(st, "package-dir") or {}): out.append((".", ""))
+    for t in (_at(py, "tool", "hatch", "build", "targets", "wheel"), _at(py, "tool", "hatch", "build")):
+        out += [(posixpath.dirname(p.rstrip("/")) or ".", "") for p in _strs(_at(t, "packages"))]
+        src = _at(t, "sources")
+        out += [(k, v.strip("/").replace("/", ".")) for k, v in src.items() if isinstance(v, str)] if isinstance(src, dict) else [(s, "") for s in _strs(src)]
+    out += _flit_dirs(d, py)
+    out += [(s, "") for s in _strs(_at(py, "tool", "pdm", "build", "package-dir"))]
+    out += [(p.get("from", "."), "") for p in (_at(py, "tool", "poetry", "packages") or []) if isinstance(p, dict)]
+    cfg = read_setup_cfg(d/"setup.cfg")
+    lines = cfg.get("options", "package_dir", fallback="").splitlines()
+    out += [(v.strip(), k.strip()) for k, _, v in (l.partition("=") for l in lines if "=" in l)]
+    out += [(w, "") for w in cfg.get("options.packages.find", "where", fallback="").split()]
+    args = setup_py_args(d/"setup.py")
+    out += _mapping(args.get("package_dir"))
+    if isinstance(args.get("packages"), list) and "" not in (args.get("package_dir") or {}): out.append((".", ""))
+    return list(dict.fromkeys((r, p) for r, p in ((_rel(r), p) for r, p in out) if r is not None))
+
+# %% ../nbs/00_core.ipynb #331f670c
+def _src_layout(d: Path) -> bool:
+    "A `src/` directory that holds Python packages or modules, in a directory that is not itself a package."
+    s = d/"src"
+    if not s.is_dir() or (d/"__init__.py").exists(): return False
+    try: return any(c.suffix == ".py" or (c/"__init__.py").is_file() for c in s.iterdir())
+    except OSError: return False   # unreadable: not a layout we can use
+
+def import_roots(d) -> list[tuple[Path, str]]:
+    "`(directory, package prefix)` that imports start from in project directory `d`, deepest first; empty: `d` itself."
+    d = Path(d)
+    roots = [(Path(os.path.normpath(d/r)), p) for r, p in package_dirs(d)]
+    roots = [(r, p) for r, p in roots if r.is_dir()]
+    if not roots and _src_layout(d): roots = [(d/"src", "")]
+    return sorted(set(roots), key=lambda x: (-len(x[0].parts), str(x[0]), x[1]))
+
+# %% ../nbs/00_core.ipynb #121f92d9
+LAYOUT_DIRS = frozenset({"src", "test", "tests"})   # directories that sit inside a project rather than being one
+
+def project_dir(root) -> Path|None:
+    "The directory at or above `root` whose metadata describes the project `root` belongs to, climbing only out of `src`/`tests` directories and packages; None if there is none."
+    d = Path(root)
+    while True:
+        if any((d/f).is_file() for f in METADATA_FILES): return d
+        if not (d.name in LAYOUT_DIRS or (d/"__init__.py").is_file()) or d.parent == d: return None
+        d = d.parent
+
 # %% ../nbs/00_core.ipynb #5c0e5465
 @dataclass(frozen=True)
 class SourceRoot:
-    "A directory of code with the provenance that every fact extracted from it carries."
+    "A directory of code with the provenance that every fact extracted from it carries, and where its imports start."
     path: Path          # absolute directory
     repository: str     # repository name recorded in provenance
     commit: str|None    # git commit of the checkout, None when it is not one
+    base: Path|None = None    # names the modules outside every import root (the project directory; default: `path`)
+    import_roots: tuple = ()  # ((directory, package prefix), ...) deepest first (see `import_roots`)
+
+    def module(self, relpath: str) -> str:
+        "Module id of the Python file at `relpath` (posix, relative to `path`): from its import root, else from `base`."
+        f = self.path/relpath
+        for d, prefix in self.import_roots:
+            if f.is_relative_to(d):
+                rel = f.relative_to(d).as_posix()
+                return module_name(f"{prefix.replace('.', '/')}/{rel}" if prefix else rel)
+        return module_name(f.relative_to(self.base or self.path).as_posix())
 
 def git_commit(path: Path) -> str|None:
     "HEAD commit of the git checkout containing `path`, or None."
@@ -77,14 +217,21 @@ def git_commit(path: Path) -> str|None:
     except (OSError, subprocess.TimeoutExpired): return None
     return out.stdout.strip() if out.returncode == 0 else None
 
+def _above_package(p: Path) -> Path:
+    "The directory holding the top-level package that `p` is in (`p` itself when it is not a package)."
+    while (p/"__init__.py").is_file() and p.parent != p: p = p.parent
+    return p
+
 def source_root(path, repository: str|None=None) -> SourceRoot:
-    "Check that `path` is an existing directory and describe it as a `SourceRoot`."
+    "Check that `path` is an existing directory and describe it as a `SourceRoot`: its project's name and import roots."
     p = Path(path).expanduser()
     if not p.exists(): raise FileNotFoundError(f"source path does not exist: {p} (pass an existing directory of code)")
     if not p.is_dir(): raise NotADirectoryError(f"source path is not a directory: {p} (pass the directory that contains the code)")
     p = p.resolve()
-    if repository is None: repository = "python-stdlib" if p == default_corpus().resolve() else p.name
-    return SourceRoot(p, repository, git_commit(p))
+    proj = project_dir(p); base = proj or _above_package(p)
+    if repository is None:
+        repository = "python-stdlib" if p == default_corpus().resolve() else (proj and (project_name(proj) or proj.name)) or p.name
+    return SourceRoot(p, repository, git_commit(p), base, tuple(import_roots(base)))
 
 # %% ../nbs/00_core.ipynb #8ff26689
 def project_root(start=None) -> Path:

@@ -42,10 +42,11 @@ class SourceFile:
     root: int      # index of its SourceRoot
     relpath: str   # posix path relative to the root
     language: str
+    module: str|None = None  # Python: the module id, named from the file's import root (`SourceRoot.module`)
 
 # %% ../nbs/05_extract.ipynb #1bded860
 def discover(roots: list[SourceRoot], languages=ALL_LANGUAGES, exclude=EXCLUDED_DIRS) -> tuple[list, list]:
-    "Source files under `roots` in a fixed order, and the files skipped while walking (broken symlinks)."
+    "Source files under `roots` in a fixed order, with their Python module ids, and the files skipped while walking (broken symlinks)."
     files, skipped = [], []
     for ri, root in enumerate(roots):
         for d, dirs, names in os.walk(root.path):
@@ -56,7 +57,7 @@ def discover(roots: list[SourceRoot], languages=ALL_LANGUAGES, exclude=EXCLUDED_
                 full = os.path.join(d, n); rel = Path(full).relative_to(root.path).as_posix()
                 if os.path.islink(full) and not os.path.exists(full):
                     skipped.append(dict(path=rel, repository=root.repository, reason="broken symlink")); continue
-                files.append(SourceFile(ri, rel, lang))
+                files.append(SourceFile(ri, rel, lang, root.module(rel) if lang == "python" else None))
     return files, skipped
 
 # %% ../nbs/05_extract.ipynb #71f869fa
@@ -73,7 +74,7 @@ def extractor_fingerprint() -> str:
     return _FINGERPRINT
 
 def _facts(data: bytes, f: SourceFile) -> dict:
-    if f.language == "python": return extract_python(data, f.relpath)
+    if f.language == "python": return extract_python(data, f.relpath, f.module)
     from graphmer.tsextract import extract_treesitter
     return extract_treesitter(data, f.relpath, f.language)
 
@@ -103,7 +104,7 @@ def extract_file(task: tuple) -> dict:
     data, reason = check_file(Path(root) / f.relpath, max_bytes)
     if data is None: return dict(status="skipped", reason=reason, sha256=None, bytes=None, cached=False)
     sha = sha256_bytes(data)
-    key = sha256_bytes(f"{extractor_fingerprint()}|{f.language}|{f.relpath}|{sha}".encode())
+    key = sha256_bytes(f"{extractor_fingerprint()}|{f.language}|{f.relpath}|{f.module}|{sha}".encode())
     cp = _cache_path(Path(cache_dir), key) if cache_dir else None
     if cp is not None and cp.exists():
         try: return json.loads(cp.read_bytes()) | dict(cached=True)
@@ -155,7 +156,7 @@ def input_digest(roots, files, max_bytes, languages) -> str:
     h += [f"{r.path}|{r.repository}|{r.commit}" for r in roots]
     for f in files:
         data, reason = check_file(roots[f.root].path / f.relpath, max_bytes)
-        h.append(f"{f.root}|{f.relpath}|{f.language}|{reason or sha256_bytes(data)}")
+        h.append(f"{f.root}|{f.relpath}|{f.language}|{f.module}|{reason or sha256_bytes(data)}")
     return sha256_bytes("\n".join(h).encode())
 
 def up_to_date(out: Path, digest: str) -> dict|None:

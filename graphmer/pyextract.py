@@ -109,9 +109,9 @@ def _name_col(lines, node, name):
 # %% ../nbs/02_pyextract.ipynb #d3011264
 class PyFile:
     "Extract the file facts of one Python module."
-    def __init__(self, relpath: str, text: str):
+    def __init__(self, relpath: str, text: str, module: str|None=None):
         self.relpath, self.lines = relpath, text.splitlines()
-        self.module, self.is_pkg = module_name(relpath), relpath.endswith("__init__.py")
+        self.module, self.is_pkg = module or module_name(relpath), relpath.endswith("__init__.py")
         self.test_file = is_test_file(relpath)
         self.tree = ast.parse(text, filename=relpath)
         self.defs, self.refs, self.bindings, self.deferred, self.seen = [], [], {}, [], set()
@@ -532,10 +532,12 @@ def term(self, node, scopes):
 PyFile.term = term
 
 # %% ../nbs/02_pyextract.ipynb #bf694837
-def extract_python(source: bytes|str, relpath: str) -> dict:
+def extract_python(source: bytes|str, relpath: str,
+                   module: str|None=None,   # its module id (default: from `relpath`; `SourceRoot.module` knows the import root)
+                  ) -> dict:
     "File facts of the Python module at `relpath`; raises `SyntaxError`/`UnicodeDecodeError` for bad input."
     text = source if isinstance(source, str) else _decode(source)
-    return PyFile(relpath, text).run()
+    return PyFile(relpath, text, module).run()
 
 def _decode(data: bytes) -> str:
     "Decode Python source honouring its PEP 263 coding line (UTF-8 by default)."
