@@ -595,10 +595,11 @@ def _lookup(self: ExternalIndex, name: str) -> list:
     "The symbols the absolute dotted `name` denotes: all alternatives, in binding order."
     if not isinstance(name, str): raise TypeError(f"ExternalIndex: a dotted name is a str, not {type(name).__name__} ({name!r})")
     if name in self._names: return self._names[name]
-    parts, out = name.split("."), []
+    parts, out, cut = name.split("."), [], self._cut
     if all(p.isidentifier() for p in parts) and self.module_file(parts[0]) is not None:
-        out = _drop_none(self._walk([("mod", parts[0])], parts[1:]))
-    self._names[name] = out
+        try: out = _drop_none(self._walk([("mod", parts[0])], parts[1:]))
+        except RecursionError: self._cut += 1   # called from deep inside another recursion: unknown, not a crash
+    if cut == self._cut: self._names[name] = out
     return out
 
 @patch
