@@ -17,7 +17,8 @@ __all__ = ['CLASS_TYPES', 'CALLABLE_TYPES', 'JAVA_THROWABLES', 'EXCEPTION_ROOTS'
            'resolve_ref', 'mark_exceptions', 'analyse', 'add', 'read', 'test_code', 'apply_flow', 'values',
            'def_values', 'path_values', 'external_choice', 'attr_values', 'call_values', 'callee', 'KGBuffer',
            'emit_declarations', 'external', 'emit_bases', 'emit_decorator', 'value_targets', 'ref_targets', 'emit_refs',
-           'emit_overrides', 'under_test', 'emit_tested_by', 'link', 'link_files']
+           'emit_overrides', 'under_test', 'emit_tested_by', 'link', 'undecided_classes', 'external_kinds',
+           'link_files']
 
 # %% ../nbs/04_link.ipynb #35293f77
 CLASS_TYPES = frozenset({"Class", "Interface", "ExceptionType"})
@@ -37,7 +38,7 @@ class Linker:
     "Resolve the file facts of a corpus into entities, triples and mentions."
     def __init__(self, files: list,      # [(facts, provenance dict: repository, commit)] in a fixed order
                  externals=None):        # what is known of names outside the corpus: an object with `kind(name)` (`graphmer.externals.ExternalIndex`), or None
-        self.files, self.defs, self.redefined, self.externals = files, {}, [], externals
+        self.files, self.defs, self.redefined, self.externals, self._kinds = files, {}, [], externals, {}
         self.bindings, self.stars, self.parents, self._memo, self._pending, self._mros = {}, defaultdict(list), {}, {}, 0, None
         for fi, (facts, _) in enumerate(files):
             for d in facts["defs"]: self.declare(d, fi, facts["path"])
@@ -60,8 +61,10 @@ class Linker:
 
     def ext_kind(self, name: str) -> str|None:
         "What the external `name` is from its declaration outside the corpus ('class', 'exception', 'function', 'module', ...), None when unknown."
-        if self.externals is None: return "exception" if external_type(name) == "ExceptionType" else None
-        return self.externals.kind(name) or ("exception" if external_type(name) == "ExceptionType" else None)
+        if name in self._kinds: return self._kinds[name]
+        k = self.externals.kind(name) if self.externals is not None else None
+        self._kinds[name] = k = k or ("exception" if external_type(name) == "ExceptionType" else None)
+        return k
 
     def ext_type(self, name: str) -> str:
         "Entity type of an external `name`: ExceptionType for exception classes, else ExternalSymbol."
@@ -558,8 +561,31 @@ def link(self) -> KGBuffer:
     for fi in range(len(self.files)): self.emit_refs(kg, fi)
     for fi in range(len(self.files)): self.emit_overrides(kg, fi)
     self.emit_tested_by(kg)
+    kg.notes = dict(undecided=self.undecided_classes(), externals=self.external_kinds(kg))
     return kg
 Linker.link = link
+
+def undecided_classes(self) -> list:
+    "Corpus classes whose ancestry reaches a base that is declared nowhere we can read (an uninstalled library): whether they are exceptions is unknown, so the validator cannot hold `raises`/`catches` of them to the ontology's range."
+    state = {}
+    def undecided(c):
+        if c in state: return state[c]
+        state[c] = False
+        d = self.defs[c][0]
+        for ref, p in zip(d["bases"] + d["implements"], self.parents.get(c, [])):
+            if (p and p in self.defs and self.types[p] in CLASS_TYPES and undecided(p)) or \
+               (p is None and ref.get("ext") and self.ext_kind(self.external_name(ref) or ref["ext"]) is None):
+                state[c] = True; break
+        return state[c]
+    return sorted(c for c in self.parents if self.types[c] == "Class" and undecided(c))
+
+def external_kinds(self, kg: KGBuffer) -> dict:
+    "How many external symbols of the KG are known, by kind, from their declaration outside the corpus; the rest are 'unknown'."
+    out = defaultdict(int)
+    for i, t, d in zip(kg.e["id"], kg.e["type"], kg.e["declared"]):
+        if not d and t in ("ExternalSymbol", "ExceptionType"): out[self.ext_kind(i) or "unknown"] += 1
+    return dict(sorted(out.items()))
+Linker.undecided_classes, Linker.external_kinds = undecided_classes, external_kinds
 
 def link_files(files: list, externals=None) -> tuple[KGBuffer, list]:
     "Link `[(facts, provenance)]` into a `KGBuffer` (`externals`: see `Linker`); also returns the redefined ids `[(id, path)]`."
