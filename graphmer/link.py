@@ -291,6 +291,8 @@ def values(self, t) -> dict:
         if op == "attr": out.update(self.attr_values(v, t[2]))
         elif op == "call": out.update(self.call_values(v))
         elif op == "elt": out.update(self.read(v[1]) if v[0] == "c" else {})
+        elif op == "idx":   # unpacking: a tuple literal by position, any other container as a whole
+            if v[0] == "c": out.update(self.read(f"{v[1]}:{t[2]}" if v[1].rsplit(".", 1)[-1].startswith("<t") else v[1]))
         elif op == "inst":
             if v[0] == "d" and self.types.get(v[1]) in CLASS_TYPES: out[("i", v[1])] = None
             elif v[0] == "x": out[("xi", v[1])] = None

@@ -432,7 +432,9 @@ def assign_flow(self, target, value, scopes):
     if isinstance(target, ast.Name):
         if (slot := self.target_slot(target.id, scopes)): self.flows.append(["=", slot, value])
     elif isinstance(target, (ast.Tuple, ast.List)):
-        for e in target.elts: self.assign_flow(e.value if isinstance(e, ast.Starred) else e, ["elt", value], scopes)
+        star = any(isinstance(e, ast.Starred) for e in target.elts)
+        for k, e in enumerate(target.elts):
+            self.assign_flow(e.value if isinstance(e, ast.Starred) else e, ["elt", value] if star else ["idx", value, k], scopes)
     elif isinstance(target, ast.Attribute):
         obj = self.term(target.value, scopes)
         if obj: self.flows.append(["setattr", obj, target.attr, value])
@@ -508,10 +510,13 @@ def term(self, node, scopes):
         v = self.term(node.value, scopes)
         return ["elt", v] if v else None
     if isinstance(node, _CONTAINERS):
-        site = f"{_owner(scopes)}.<c{node.lineno}:{node.col_offset}>"
+        tup = isinstance(node, ast.Tuple) and not any(isinstance(e, ast.Starred) for e in node.elts)
+        site = f"{_owner(scopes)}.<{'t' if tup else 'c'}{node.lineno}:{node.col_offset}>"
         elts = node.values if isinstance(node, ast.Dict) else node.elts
-        ts = [t for e in elts if (t := self.term(e.value if isinstance(e, ast.Starred) else e, scopes))]
-        for t in ts: self.flows.append(["=", site, t])
+        for k, e in enumerate(elts):
+            if (t := self.term(e.value if isinstance(e, ast.Starred) else e, scopes)):
+                self.flows.append(["=", site, t])
+                if tup: self.flows.append(["=", f"{site}:{k}", t])   # a tuple's elements by position, for unpacking
         return ["cont", site]
     if isinstance(node, ast.Lambda):
         lam = f"{_owner(scopes)}.<lambda{node.lineno}:{node.col_offset}>"
