@@ -15,9 +15,9 @@ from .pyextract import BUILTIN_EXCEPTIONS, is_test_file, local_slot, return_slot
 __all__ = ['CLASS_TYPES', 'CALLABLE_TYPES', 'JAVA_THROWABLES', 'EXCEPTION_ROOTS', 'JS_ERRORS', 'MAX_VALUES', 'external_type',
            'Linker', 'resolve', 'member', 'mro', 'parents_of', 'canonical', 'prefer_known', 'external_name',
            'resolve_ref', 'mark_exceptions', 'analyse', 'add', 'read', 'test_code', 'apply_flow', 'values',
-           'def_values', 'path_values', 'external_choice', 'attr_values', 'call_values', 'callee', 'KGBuffer',
-           'emit_declarations', 'external', 'emit_bases', 'emit_decorator', 'value_targets', 'ref_targets', 'emit_refs',
-           'emit_overrides', 'under_test', 'emit_tested_by', 'link', 'undecided_classes', 'external_kinds',
+           'elt_values', 'def_values', 'path_values', 'external_choice', 'attr_values', 'call_values', 'callee',
+           'KGBuffer', 'emit_declarations', 'external', 'emit_bases', 'emit_decorator', 'value_targets', 'ref_targets',
+           'emit_refs', 'emit_overrides', 'under_test', 'emit_tested_by', 'link', 'undecided_classes', 'external_kinds',
            'link_files']
 
 # %% ../nbs/04_link.ipynb #35293f77
@@ -290,14 +290,26 @@ def values(self, t) -> dict:
     for v in list(inner):
         if op == "attr": out.update(self.attr_values(v, t[2]))
         elif op == "call": out.update(self.call_values(v))
-        elif op == "elt": out.update(self.read(v[1]) if v[0] == "c" else {})
+        elif op == "elt": out.update(self.elt_values(v))
         elif op == "idx":   # unpacking: a tuple literal by position, any other container as a whole
-            if v[0] == "c": out.update(self.read(f"{v[1]}:{t[2]}" if v[1].rsplit(".", 1)[-1].startswith("<t") else v[1]))
+            out.update(self.read(f"{v[1]}:{t[2]}" if v[1].rsplit(".", 1)[-1].startswith("<t") else v[1]) if v[0] == "c" else self.elt_values(v))
         elif op == "inst":
             if v[0] == "d" and self.types.get(v[1]) in CLASS_TYPES: out[("i", v[1])] = None
             elif v[0] == "x": out[("xi", v[1])] = None
     return out
 Linker.values = values
+
+def elt_values(self, v) -> dict:
+    "Values of the elements of `v`: what a container holds, what an instance's `__iter__` yields or its `__getitem__` returns."
+    if v[0] == "c": return self.read(v[1])
+    out = {}
+    if v[0] == "i":
+        for m in ("__iter__", "__getitem__"):
+            for b in self.attr_values(v, m):
+                for r in (self.call_values(b) if b[0] == "b" else {}):
+                    out.update(self.read(r[1]) if m == "__iter__" and r[0] == "c" else {} if m == "__iter__" else {r: None})
+    return out
+Linker.elt_values = elt_values
 
 def def_values(self, r: str) -> dict:
     "A declaration as a value; a declared variable is a slot: what was assigned to it."
