@@ -1,0 +1,62 @@
+"""Call-graph benchmark (benchmarks/callgraph.py) on the PyCG-style fixtures tests/fixtures/py_callgraph/<category>/:
+overall precision/recall of the KG's `calls` + `instantiates` triples against the runtime truth, and the truth itself
+re-derived by the tracer (benchmarks/callgraph_truth.py) so that the committed callgraph.json files cannot drift."""
+import importlib.util, sys
+from pathlib import Path
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def _load(name):
+    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec); sys.modules[name] = mod; spec.loader.exec_module(mod)
+    return mod
+
+truth = _load("callgraph_truth")
+bench = _load("callgraph")
+
+# Floors a bit below what the code reaches now (precision 253/266 = 0.951, recall 253/281 = 0.900); the baseline
+# before the flow analysis reached 0.959 / 0.673. The issue's precision target, 0.97, is not reached yet: see
+# test_precision_target and benchmarks/results/callgraph.json for the unexpected triples.
+PRECISION_FLOOR, RECALL_FLOOR, PRECISION_TARGET = 0.94, 0.88, 0.97
+CATEGORIES = ["args", "assignments", "builtins", "classes", "closures", "decorators", "dicts", "direct_calls", "fields",
+              "generators", "imports", "kwargs", "lambdas", "lists", "mro", "returns", "super"]
+
+
+@pytest.fixture(scope="module")
+def result():
+    return bench.run()
+
+
+def report(res) -> str:
+    return "\n" + bench.table(res) + "\n" + "\n".join(
+        f"{name}: {kind} {' '.join(e)}" for name, c in res["categories"].items() for kind in ("missing", "unexpected") for e in c[kind])
+
+
+def test_categories():
+    assert [d.name for d in truth.categories()] == CATEGORIES
+    for d in truth.categories():
+        assert 2 <= len(truth.module_names(d)) and (d / truth.TRUTH_FILE).is_file(), d
+
+
+def test_precision_recall(result):
+    o = result["overall"]
+    assert o["expected"] == sum(len(truth.load_truth(d)) for d in truth.categories())
+    assert o["precision"] >= PRECISION_FLOOR and o["recall"] >= RECALL_FLOOR, report(result)
+
+
+@pytest.mark.xfail(strict=True, reason="the issue's target: flow/field-insensitive and class-hierarchy approximations, "
+                                      "and builtin/external classes written as `calls`, keep precision at 0.951")
+def test_precision_target(result):
+    assert result["overall"]["precision"] >= PRECISION_TARGET, report(result)
+
+
+@pytest.mark.parametrize("category", CATEGORIES)
+def test_truth_is_what_runs(category):
+    "The tracer (fixtures run in a subprocess, calls recorded) gives exactly the committed callgraph.json, with no problem."
+    d = truth.FIXTURES / category
+    t = truth.trace(d)
+    assert t["problems"] == []
+    want = truth.load_truth(d)
+    assert t["edges"] == want, f"traced only: {sorted(t['edges'] - want)}\ncommitted only: {sorted(want - t['edges'])}"
