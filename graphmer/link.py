@@ -15,10 +15,10 @@ from .pyextract import BUILTIN_EXCEPTIONS, is_test_file, local_slot, return_slot
 __all__ = ['CLASS_TYPES', 'CALLABLE_TYPES', 'JAVA_THROWABLES', 'EXCEPTION_ROOTS', 'JS_ERRORS', 'MAX_VALUES', 'external_type',
            'Linker', 'resolve', 'member', 'mro', 'parents_of', 'canonical', 'prefer_known', 'external_name',
            'resolve_ref', 'mark_exceptions', 'analyse', 'add', 'read', 'test_code', 'apply_flow', 'values',
-           'elt_values', 'def_values', 'path_values', 'external_choice', 'attr_values', 'call_values', 'callee',
-           'KGBuffer', 'emit_declarations', 'external', 'emit_bases', 'emit_decorator', 'value_targets', 'ref_targets',
-           'emit_refs', 'emit_overrides', 'under_test', 'emit_tested_by', 'link', 'undecided_classes', 'external_kinds',
-           'link_files']
+           'elt_values', 'def_values', 'decorated_values', 'path_values', 'external_choice', 'attr_values',
+           'call_values', 'callee', 'KGBuffer', 'emit_declarations', 'external', 'emit_bases', 'emit_decorator',
+           'value_targets', 'ref_targets', 'emit_refs', 'emit_overrides', 'under_test', 'emit_tested_by', 'link',
+           'undecided_classes', 'external_kinds', 'link_files']
 
 # %% ../nbs/04_link.ipynb #35293f77
 CLASS_TYPES = frozenset({"Class", "Interface", "ExceptionType"})
@@ -194,6 +194,7 @@ def analyse(self):
     self.pts, self.deps, self._reads = {}, defaultdict(dict), []
     self.params = {d["id"]: d["params"] for facts, _ in self.files for d in facts["defs"] if "params" in d}
     self._test_file = [is_test_file(facts["path"]) for facts, _ in self.files]
+    self.decorated = {f[1][:-len(".<decorated>")] for facts, _ in self.files for f in facts.get("flows", ()) if f[0] == "=" and f[1].endswith(".<decorated>")}
     flows = [(f, self._test_file[fi]) for fi, (facts, _) in enumerate(self.files) for f in facts.get("flows", ())]
     queued, queue = [True] * len(flows), deque(range(len(flows)))
     while queue:
@@ -280,6 +281,7 @@ def values(self, t) -> dict:
         n = self.external_choice(t[1])
         return {("x", n): None} if n else {}
     if op == "self": return {("i", t[1]): None}
+    if op == "def": return {("d", t[1]): None}
     if op == "cont": return {("c", t[1]): None}
     if op == "lam": return {("l", t[1]): None}
     out = {}
@@ -312,8 +314,14 @@ def elt_values(self, v) -> dict:
 Linker.elt_values = elt_values
 
 def def_values(self, r: str) -> dict:
-    "A declaration as a value; a declared variable is a slot: what was assigned to it."
-    return self.read(r) if self.types[r] == "Variable" else {("d", r): None}
+    "A declaration as a value; a declared variable is a slot: what was assigned to it; a decorated function is what its decorators returned, when that is known (else the function itself)."
+    if self.types[r] == "Variable": return self.read(r)
+    if r in self.decorated and (vs := self.decorated_values(r)): return vs
+    return {("d", r): None}
+
+def decorated_values(self, r: str) -> dict:
+    "What the decorators of `r` returned, without the other functions the same decorator was applied to (a decorator that returns its argument would otherwise hand every such function to each of them) and without what external decorators returned (`@classmethod`, `@lru_cache`: the function is still what runs)."
+    return {v: None for v in self.read(f"{r}.<decorated>") if v[0] not in ("x", "xi") and not (v[0] == "d" and v[1] != r and v[1] in self.decorated)}
 
 def path_values(self, path: str) -> dict:
     "Values of a dotted path: a declaration, a slot, attributes of a slot's values, or an external name."
@@ -338,7 +346,7 @@ def external_choice(self, cands: list) -> str|None:
     if not names: return None
     if self.externals is not None and (known := next((n for n in names if self.ext_kind(n)), None)): return known
     return names[-1] if names[-1].startswith("builtins.") else names[0]
-Linker.def_values, Linker.path_values, Linker.external_choice = def_values, path_values, external_choice
+Linker.def_values, Linker.decorated_values, Linker.path_values, Linker.external_choice = def_values, decorated_values, path_values, external_choice
 
 def attr_values(self, v, name: str) -> dict:
     "Values of attribute `name` of value `v` (members through the MRO; a method of an instance is bound)."
@@ -359,7 +367,7 @@ def attr_values(self, v, name: str) -> dict:
         if m in self.types:
             mt = self.types[m]
             if mt == "Variable": vs = self.read(m)
-            elif k == "i" and mt in CALLABLE_TYPES: return {("b", m): None}
+            elif k == "i" and mt in CALLABLE_TYPES: return self.decorated_values(m) or {("b", m): None} if m in self.decorated else {("b", m): None}
             else: return {("d", m): None}
         else: vs = self.read(m)
         if vs: return vs
@@ -502,7 +510,7 @@ def ref_targets(self, kg, fi, ref) -> list:
     if rel == "decorates":   # applying a decorator: calls to what the corpus declares only (`@property` is no call worth a fact)
         return [(r, x) for r, x in self.value_targets(kg, fi, ref, self.values(ref["t"])) if x in self.defs]
     if rel in ("calls", "instantiates"):
-        if t is not None and tt != "Variable": return [(r, t)] if (r := _call_rel(tt)) else []
+        if t is not None and tt != "Variable" and t not in self.decorated: return [(r, t)] if (r := _call_rel(tt)) else []
         vals = self.values(ref.get("t") or ["p", ref["c"]])
         if vals or t is not None: return self.value_targets(kg, fi, ref, vals)   # a declared variable that holds nothing callable: no fact
     elif t is not None: return [(rel, t)] if rel in ("raises", "catches") and tt in CLASS_TYPES else []

@@ -27,8 +27,10 @@ class Scope:
         self.kind, self.id = kind, id   # 'module' | 'class' | 'function'; qualified id of the owner
         self.names = {}                 # name -> list of candidate qualified names
         self.locals = set()             # names bound locally (parameters, assignments): each is a slot of the flow analysis
-        self.glob = set()               # names declared `global` in a function
+        self.glob = set()               # names declared `global` or `nonlocal` in a function
+        self.nonlocal_ = set()          # ... of which `nonlocal`
         self.cls, self.self_name = cls, self_name  # enclosing class id and the name of `self`/`cls` in methods
+        self.self_is_cls = False        # the first parameter is the class itself (classmethods, `__new__`)
         self.stars = []                 # modules imported with `from m import *`
         self.bases, self.test, self.anon = [], False, False  # first candidates of a class's bases; test class; lambda/comprehension
 
@@ -267,6 +269,7 @@ def klass(self, st, scopes):
     for e in st.bases + [k.value for k in st.keywords] + st.decorator_list: self.expr(e, scopes, st)
     new = self.add_def(qid, "Interface" if proto else "Class", st.name, st.lineno, st.end_lineno,
                        _name_col(self.lines, st, st.name), s.id, bases=bases, decorators=decos)
+    self.decorator_calls(st, qid, scopes, rebind=False)
     s.names[st.name] = [qid]
     if not new: return
     cs = Scope("class", qid); cs.test = self.test_file and is_test_class(st)
@@ -301,13 +304,16 @@ def function(self, st, scopes):
     if new: self.deferred.append((st, scopes))
 PyFile.function = function
 
-def decorator_calls(self, st, qid, scopes):
-    "Applying a decorator is a call made where the definition runs: `@d` calls `d` with the decorated object, `@d(x)` calls `d(x)`'s result."
-    for d in st.decorator_list:
+def decorator_calls(self, st, qid, scopes, rebind=True):
+    "Applying decorators is a call made where the definition runs: `@d` calls `d` with the decorated object, `@d(x)` calls `d(x)`'s result, bottom-up. With `rebind`, the name then holds what the outermost decorator returned (the slot `<qid>.<decorated>`: a wrapper, or the function itself)."
+    arg = ["def", qid]
+    for d in reversed(st.decorator_list):
         f = self.term(d, scopes)
-        if f is None: continue
+        if f is None: return
         self.add_ref(_owner(scopes), "decorates", [], None, d, term=f)
-        self.flows.append(["args", f, [["p", [qid]]], {}])
+        self.flows.append(["args", f, [arg], {}])
+        arg = ["call", f]
+    if rebind and st.decorator_list: self.flows.append(["=", f"{qid}.<decorated>", arg])
 PyFile.decorator_calls = decorator_calls
 
 # %% ../nbs/02_pyextract.ipynb #a91714fe
@@ -329,10 +335,12 @@ def function_body(self, st, scopes):
     deco_names = {(_dotted(d) or [""])[-1] for d in st.decorator_list}
     self_name = params[0].arg if is_method and params and "staticmethod" not in deco_names else None
     fs = Scope("function", qid, cls=s.id if is_method else (scopes[-1].cls if s.kind == "function" else None), self_name=self_name)
-    if s.kind == "function" and s.self_name: fs.self_name, fs.cls = s.self_name, s.cls  # closures inside methods
+    fs.self_is_cls = bool(self_name) and ("classmethod" in deco_names or st.name in ("__new__", "__init_subclass__", "__class_getitem__"))
+    if s.kind == "function" and s.self_name: fs.self_name, fs.cls, fs.self_is_cls = s.self_name, s.cls, s.self_is_cls  # closures inside methods
     if is_method or s.kind == "function": fs.bases = s.bases
     bound, glob = bound_names(st.body)
     fs.locals, fs.glob = ({p.arg for p in params} | bound) - glob, glob
+    fs.nonlocal_ = {x for n in _own_nodes(st) if isinstance(n, ast.Nonlocal) for x in n.names}
     if st.returns is not None: self.annotation_ref(qid, "returns_type", st.returns, scopes)
     for p in params:
         if p.annotation is not None:
@@ -420,7 +428,7 @@ def target_slot(self, name, scopes) -> str|None:
     s = scopes[-1]
     if s.kind == "module": return f"{s.id}.{name}"
     if s.kind == "class": return f"{s.id}.{name}"
-    if name in s.glob: return f"{scopes[0].id}.{name}"
+    if name in s.glob and name not in s.nonlocal_: return f"{scopes[0].id}.{name}"
     if name in s.locals: return local_slot(s.id, name)
     c = self.lookup(name, scopes[:-1])   # nonlocal: the enclosing function's slot
     return c[0] if c and "<locals>" in c[0] else None
@@ -493,7 +501,7 @@ def term(self, node, scopes):
     if node is None: return None
     if isinstance(node, (ast.Name, ast.Attribute)):
         fn = _self_scope(scopes)
-        if isinstance(node, ast.Name) and fn and node.id == fn.self_name: return ["self", fn.cls]
+        if isinstance(node, ast.Name) and fn and node.id == fn.self_name: return ["def" if fn.self_is_cls else "self", fn.cls]
         if isinstance(node, ast.Attribute) and (_dotted(node) or [None])[0] != (fn.self_name if fn else None):
             c = self.resolve_expr(node, scopes)
             if c: return ["p", c]
