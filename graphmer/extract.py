@@ -6,23 +6,29 @@ Docs: https://graphmer.github.io/graphmer/extract.html.md"""
 
 # %% ../nbs/05_extract.ipynb #ebfee72c
 from __future__ import annotations
-import json, os, platform, stat, sys, time
-from concurrent.futures import ProcessPoolExecutor
+import gc, json, marshal, os, platform, stat, struct, sys, time, zlib
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
+from functools import cache
+from importlib.util import find_spec
+from json.encoder import encode_basestring
 from pathlib import Path
-import pandas as pd, pyarrow as pa, pyarrow.parquet as pq
+import numpy as np, pandas as pd, pyarrow as pa, pyarrow.compute as pc, pyarrow.parquet as pq
 from tqdm.auto import tqdm
 from . import __version__
 from .core import (EXTRACTOR_VERSION, MAX_FILE_BYTES, SourceRoot, atomic_write_bytes, atomic_write_json,
-                           atomic_write_text, default_corpus, sha256_bytes, source_root)
+                           default_corpus, sha256_bytes, source_root)
 from .link import KGBuffer, link_files
 from .ontology import ontology_dict, validate
 from .pyextract import extract_python
 
 # %% auto #0
-__all__ = ['TS_EXTENSIONS', 'LANGUAGE_OF', 'ALL_LANGUAGES', 'EXCLUDED_DIRS', 'SCHEMAS', 'OUTPUTS', 'SourceFile', 'discover',
-           'extractor_fingerprint', 'check_file', 'extract_file', 'write_table', 'write_jsonl', 'extract_all',
-           'input_digest', 'up_to_date', 'build_kg', 'KG', 'input_files', 'load_kg']
+__all__ = ['TS_EXTENSIONS', 'LANGUAGE_OF', 'ALL_LANGUAGES', 'EXCLUDED_DIRS', 'EXTRACTOR_MODULES', 'KG_MODULES', 'SCHEMAS',
+           'IN_PROCESS_MAX', 'OUTPUTS', 'SourceFile', 'discover', 'module_source', 'code_fingerprint',
+           'extractor_fingerprint', 'kg_fingerprint', 'check_file', 'extract_file', 'FactsCache', 'write_table',
+           'jsonl_bytes', 'write_jsonl', 'extract_all', 'hash_files', 'input_digest', 'up_to_date', 'build_kg', 'KG',
+           'input_files', 'load_kg']
 
 # %% ../nbs/05_extract.ipynb #91879293
 TS_EXTENSIONS = {".java": "java", ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".jsx": "javascript",
@@ -61,17 +67,33 @@ def discover(roots: list[SourceRoot], languages=ALL_LANGUAGES, exclude=EXCLUDED_
     return files, skipped
 
 # %% ../nbs/05_extract.ipynb #71f869fa
-def _cache_path(cache_dir: Path, key: str) -> Path: return cache_dir / key[:2] / f"{key}.json"
+EXTRACTOR_MODULES = ("core", "pyextract", "tsextract")               # the code per-file facts depend on
+KG_MODULES = EXTRACTOR_MODULES + ("link", "ontology", "extract")     # ... and the code between the facts and the KG files
+_PARSERS = ("tree-sitter", "tree-sitter-java", "tree-sitter-javascript", "tree-sitter-typescript")
 
-_FINGERPRINT = None
+def module_source(name: str) -> bytes:
+    "Source bytes of the graphmer module `name`."
+    return Path(find_spec(f"graphmer.{name}").origin).read_bytes()
+
+@cache
+def _parser_versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+    def v(d):
+        try: return version(d)
+        except PackageNotFoundError: return "absent"
+    return f"python {platform.python_version()}, " + ", ".join(f"{d} {v(d)}" for d in _PARSERS)
+
+def code_fingerprint(modules) -> str:
+    "Hash of the extractor version, the parsers' versions and the source of the graphmer `modules`."
+    return sha256_bytes(f"{EXTRACTOR_VERSION}|{_parser_versions()}|".encode() + b"|".join(module_source(m) for m in modules))[:16]
+
 def extractor_fingerprint() -> str:
-    "Hash of the extractor version and the extractors' source code: any change to them invalidates the cache."
-    global _FINGERPRINT
-    if _FINGERPRINT is None:
-        import graphmer.pyextract, graphmer.tsextract
-        code = b"".join(Path(m.__file__).read_bytes() for m in (graphmer.pyextract, graphmer.tsextract))
-        _FINGERPRINT = sha256_bytes(EXTRACTOR_VERSION.encode() + code)[:16]
-    return _FINGERPRINT
+    "Fingerprint of what per-file facts depend on: part of every cache key."
+    return code_fingerprint(EXTRACTOR_MODULES)
+
+def kg_fingerprint() -> str:
+    "Fingerprint of everything between the source files and the KG files: part of the KG's input digest."
+    return code_fingerprint(KG_MODULES)
 
 def _facts(data: bytes, f: SourceFile) -> dict:
     if f.language == "python": return extract_python(data, f.relpath, f.module)
@@ -99,21 +121,69 @@ def check_file(path: Path, max_bytes: int) -> tuple[bytes|None, str|None]:
 
 # %% ../nbs/05_extract.ipynb #9afcac97
 def extract_file(task: tuple) -> dict:
-    "Facts (or the skip reason) for one file; `task` = (root path, SourceFile, cache dir or None, max bytes)."
-    root, f, cache_dir, max_bytes = task
+    "Facts (or the skip reason) for one file; `task` = (root path, SourceFile, max bytes)."
+    root, f, max_bytes = task
     data, reason = check_file(Path(root) / f.relpath, max_bytes)
-    if data is None: return dict(status="skipped", reason=reason, sha256=None, bytes=None, cached=False)
-    sha = sha256_bytes(data)
-    key = sha256_bytes(f"{extractor_fingerprint()}|{f.language}|{f.relpath}|{f.module}|{sha}".encode())
-    cp = _cache_path(Path(cache_dir), key) if cache_dir else None
-    if cp is not None and cp.exists():
-        try: return json.loads(cp.read_bytes()) | dict(cached=True)
-        except (OSError, ValueError): pass  # a damaged cache entry is recomputed
+    if data is None: return dict(status="skipped", reason=reason, sha256=None, bytes=None)
     try: out = dict(status="ok", facts=_facts(data, f))
     except Exception as e: out = dict(status="skipped", reason=_skip_reason(e))
-    out |= dict(sha256=sha, bytes=len(data))
-    if cp is not None: atomic_write_bytes(cp, json.dumps(out, separators=(",", ":")).encode())
-    return out | dict(cached=False)
+    return out | dict(sha256=sha256_bytes(data), bytes=len(data))
+
+# %% ../nbs/05_extract.ipynb #3c0ffee2
+_CACHE_HEADER = f"graphmer facts cache 1, marshal {marshal.version}\n".encode()
+_FRAME = struct.Struct("<QI")   # payload length, CRC-32 of the payload
+
+def _cache_key(fingerprint: str, f: SourceFile, sha: str) -> str:
+    "Cache key of a file's facts: the extractors' fingerprint, the file's language, path, module id and bytes (the same bytes under another package are other facts)."
+    return sha256_bytes(f"{fingerprint}|{f.language}|{f.relpath}|{f.module}|{sha}".encode())
+
+def _frame(results: dict) -> bytes:
+    payload = marshal.dumps(results)
+    return _FRAME.pack(len(payload), zlib.crc32(payload)) + payload
+
+class FactsCache:
+    "Per-file results by cache key, kept in one file of marshal frames."
+    def __init__(self, path, max_frames: int = 32):
+        self.path, self.max_frames = Path(path), max_frames
+        self.entries, self.used, self.new = {}, {}, {}
+        self.frames, self.intact = self._load()
+
+    def _load(self) -> tuple[int, bool]:
+        "Read every intact frame; (frames read, whether the whole file was intact)."
+        try: buf = memoryview(self.path.read_bytes())
+        except OSError: return 0, False
+        if buf[:len(_CACHE_HEADER)] != _CACHE_HEADER: return 0, False   # another format or marshal version
+        pos, frames = len(_CACHE_HEADER), 0
+        while pos < len(buf):
+            if pos + _FRAME.size > len(buf): return frames, False
+            n, crc = _FRAME.unpack_from(buf, pos); body = buf[pos + _FRAME.size:pos + _FRAME.size + n]
+            if len(body) != n or zlib.crc32(body) != crc: return frames, False
+            try: results = marshal.loads(body)
+            except (EOFError, ValueError, TypeError): return frames, False
+            if not isinstance(results, dict): return frames, False
+            self.entries.update(results); frames += 1; pos += _FRAME.size + n
+        return frames, True
+
+    def get(self, key: str) -> dict|None:
+        "The cached result for `key` (marked as used), or None."
+        r = self.entries.get(key)
+        if r is not None: self.used[key] = r
+        return r
+
+    def put(self, key: str, result: dict):
+        "Add a new result."
+        self.entries[key] = self.used[key] = self.new[key] = result
+
+    def save(self):
+        "Append the new results, or rewrite the file with the used ones when it is damaged, long or mostly stale."
+        stale = len(self.entries) - len(self.used)
+        if not self.intact or self.frames >= self.max_frames or 4 * stale > len(self.used):
+            atomic_write_bytes(self.path, _CACHE_HEADER + _frame(self.used)); self.frames, self.intact = 1, True
+            self.entries = dict(self.used)
+        elif self.new:
+            with open(self.path, "ab") as fh: fh.write(_frame(self.new))
+            self.frames += 1
+        self.new = {}
 
 # %% ../nbs/05_extract.ipynb #a45252aa
 _STR, _INT = pa.string(), pa.int32()
@@ -123,40 +193,76 @@ SCHEMAS = {
     "mentions": pa.schema([(k, _INT if k in ("line", "col", "end_col") else _STR) for k in KGBuffer.M]),
 }
 
-def write_table(path: Path, cols: dict, schema: pa.Schema):
-    "Write `cols` as a zstd parquet file atomically."
-    t = pa.Table.from_pydict(cols, schema=schema)
+def write_table(path: Path, table: pa.Table):
+    "Write `table` as a zstd parquet file atomically."
     sink = pa.BufferOutputStream()
-    pq.write_table(t, sink, compression="zstd", row_group_size=256_000)
-    atomic_write_bytes(path, sink.getvalue().to_pybytes())
-    return t
+    pq.write_table(table, sink, compression="zstd", row_group_size=256_000)
+    atomic_write_bytes(path, sink.getvalue())
+
+def _json_values(a: pa.Array) -> pa.Array:
+    "The JSON text of each value of `a` (strings, integers, booleans; null as `null`)."
+    if pa.types.is_string(a.type) or pa.types.is_large_string(a.type):
+        d = pc.dictionary_encode(a)
+        text = pa.array([encode_basestring(s) for s in d.dictionary.to_pylist()], pa.large_string())
+        a = pc.take(text, d.indices)
+    elif pa.types.is_integer(a.type) or pa.types.is_boolean(a.type): a = pc.cast(a, pa.large_string())
+    else: raise TypeError(f"no JSON-lines encoding for column type {a.type}")
+    return pc.fill_null(a, "null")
+
+def jsonl_bytes(table: pa.Table) -> bytes:
+    "One compact JSON object per row, keys in schema order, one per line."
+    out = []
+    for b in table.to_batches():
+        text = lambda s: pa.scalar(s, pa.large_string())
+        parts = [x for i, name in enumerate(table.column_names) for x in (text((',' if i else '{') + encode_basestring(name) + ':'), _json_values(b.column(i)))]
+        lines = pc.binary_join_element_wise(*parts, text("}\n"), text(""))   # the last argument is the separator
+        offsets = np.frombuffer(lines.buffers()[1], np.int64, len(lines) + 1, lines.offset * 8)
+        out.append(lines.buffers()[2][offsets[0]:offsets[-1]])
+    return b"".join(out)
 
 def write_jsonl(path: Path, table: pa.Table):
-    "One JSON object per line, columns in schema order."
-    df = table.to_pandas()
-    atomic_write_text(path, df.to_json(orient="records", lines=True, force_ascii=False) if len(df) else "")
+    "Write `table` as JSON lines atomically."
+    atomic_write_bytes(path, jsonl_bytes(table))
 
 # %% ../nbs/05_extract.ipynb #1a6706f2
+IN_PROCESS_MAX = 8   # this many files to extract or fewer are done in this process: starting workers costs more
+
 def _progress(it, total, show, desc):
     return tqdm(it, total=total, desc=desc, unit="file", mininterval=0.5, disable=not show)
 
-def extract_all(roots, files, cache_dir, workers, max_bytes, progress) -> list:
-    "Per-file results in the order of `files`, with `workers` processes."
-    tasks = [(str(roots[f.root].path), f, str(cache_dir) if cache_dir else None, max_bytes) for f in files]
-    if workers <= 1: return list(_progress(map(extract_file, tasks), len(tasks), progress, "extract"))
-    with ProcessPoolExecutor(max_workers=workers) as ex:
-        return list(_progress(ex.map(extract_file, tasks, chunksize=8), len(tasks), progress, "extract"))
+def extract_all(roots, files, hashes, cache: FactsCache|None, workers, max_bytes, progress) -> list:
+    "Per-file results in the order of `files`: from `cache` where the key matches, else extracted (by `workers` processes when there are many) and added to it."
+    fp = extractor_fingerprint()
+    results = [None] * len(files)
+    if cache is not None:
+        for i, (f, (sha, _)) in enumerate(zip(files, hashes)):
+            if sha is not None and (r := cache.get(_cache_key(fp, f, sha))) is not None: results[i] = r | dict(cached=True)
+    todo = [i for i, r in enumerate(results) if r is None]
+    tasks = [(str(roots[files[i].root].path), files[i], max_bytes) for i in todo]
+    pool = workers > 1 and len(tasks) > IN_PROCESS_MAX
+    with ProcessPoolExecutor(max_workers=workers, initializer=gc.enable) if pool else nullcontext() as ex:
+        done = ex.map(extract_file, tasks, chunksize=8) if pool else map(extract_file, tasks)
+        for i, r in zip(todo, _progress(done, len(tasks), progress, "extract")):
+            if cache is not None and r["sha256"] is not None: cache.put(_cache_key(fp, files[i], r["sha256"]), r)
+            results[i] = r | dict(cached=False)
+    return results
 
 # %% ../nbs/05_extract.ipynb #a49782d7
 OUTPUTS = ("entities.parquet", "triples.parquet", "mentions.parquet", "entities.jsonl", "triples.jsonl", "ontology.json")
 
-def input_digest(roots, files, max_bytes, languages) -> str:
-    "Hash of everything the KG depends on: extractor code, settings, roots, and every file's path, language and bytes."
-    h = [extractor_fingerprint(), str(max_bytes), ",".join(sorted(languages))]
-    h += [f"{r.path}|{r.repository}|{r.commit}" for r in roots]
+def hash_files(roots, files, max_bytes) -> list[tuple]:
+    "(SHA-256 of its bytes, None) for each file that `check_file` accepts, else (None, why it is skipped)."
+    out = []
     for f in files:
         data, reason = check_file(roots[f.root].path / f.relpath, max_bytes)
-        h.append(f"{f.root}|{f.relpath}|{f.language}|{f.module}|{reason or sha256_bytes(data)}")
+        out.append((None, reason) if data is None else (sha256_bytes(data), None))
+    return out
+
+def input_digest(roots, files, hashes, max_bytes, languages) -> str:
+    "Hash of everything the KG depends on: the code from files to KG, settings, roots, and every file's path, language and bytes."
+    h = [kg_fingerprint(), str(max_bytes), ",".join(sorted(languages))]
+    h += [f"{r.path}|{r.repository}|{r.commit}" for r in roots]
+    h += [f"{f.root}|{f.relpath}|{f.language}|{f.module}|{sha or reason}" for f, (sha, reason) in zip(files, hashes)]
     return sha256_bytes("\n".join(h).encode())
 
 def up_to_date(out: Path, digest: str) -> dict|None:
@@ -167,11 +273,35 @@ def up_to_date(out: Path, digest: str) -> dict|None:
     return m if ok else None
 
 # %% ../nbs/05_extract.ipynb #62345fc0
+@contextmanager
+def _gc_paused():
+    "Pause the cyclic garbage collector for the block (reference counting still frees everything acyclic)."
+    was = gc.isenabled(); gc.disable()
+    try: yield
+    finally:
+        if was: gc.enable()
+
+def _write_and_validate(out: Path, kg: KGBuffer, run_validation: bool, t0: float) -> tuple[dict, pd.DataFrame|None, dict]:
+    "Tables from the linker's columns, the five files written on threads while the validator runs; (tables, checks, timing)."
+    tables = {name: pa.Table.from_pydict(cols, schema=SCHEMAS[name]) for name, cols in (("entities", kg.e), ("triples", kg.t), ("mentions", kg.m))}
+    checks = None
+    with ThreadPoolExecutor(max_workers=5) as ex:
+        jobs = [ex.submit(write_table, out / f"{n}.parquet", t) for n, t in tables.items()]
+        jobs += [ex.submit(write_jsonl, out / f"{n}.jsonl", tables[n]) for n in ("entities", "triples")]
+        atomic_write_json(out / "ontology.json", ontology_dict())
+        t1 = time.perf_counter()
+        if run_validation:
+            checks = validate(tables["entities"].select(["id", "type", "name", "declared"]).to_pandas(), tables["triples"].select(["head", "relation", "tail"]).to_pandas())
+            atomic_write_json(out / "validation.json", checks.to_dict(orient="records"))
+        t2 = time.perf_counter()
+        for j in jobs: j.result()
+    return tables, checks, dict(write_s=time.perf_counter() - t0, validate_s=t2 - t1)
+
 def build_kg(sources=None,                 # directories of code (default: the interpreter's standard library)
              out_dir="data/kg/stdlib",      # where the KG directory is written
              workers: int = 2,              # extraction processes (1: in this process)
              languages=ALL_LANGUAGES,       # languages to extract
-             cache_dir=None,                # per-file cache (default: OUT_DIR/.cache; False: no cache, always rebuild)
+             cache_dir=None,                # facts cache (default: OUT_DIR/.cache; False: no cache, always rebuild)
              repositories=None,             # repository names for provenance (default: directory names)
              max_file_bytes: int = MAX_FILE_BYTES, # larger files are skipped as oversized
              progress: bool = True,         # show a progress bar
@@ -189,29 +319,27 @@ def build_kg(sources=None,                 # directories of code (default: the i
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     cache = None if cache_dir is False else Path(cache_dir or out / ".cache")
     files, skipped = discover(roots, languages)
-    digest = input_digest(roots, files, max_file_bytes, languages)
+    hashes = hash_files(roots, files, max_file_bytes)
+    digest = input_digest(roots, files, hashes, max_file_bytes, languages)
     if cache is not None and (prev := up_to_date(out, digest)) and (run_validation <= (out / "validation.json").exists()):
         prev["up_to_date"], prev["timing"] = True, dict(total_s=round(time.perf_counter() - t0, 3))
         return prev
-    t1 = time.perf_counter()
-    results = extract_all(roots, files, cache, workers, max_file_bytes, progress)
-    t2 = time.perf_counter()
-    ok = [(r["facts"], dict(repository=roots[f.root].repository, commit=roots[f.root].commit)) for f, r in zip(files, results) if r["status"] == "ok"]
-    kg, redefined = link_files(ok)
-    t3 = time.perf_counter()
-    (out / "manifest.json").unlink(missing_ok=True)  # a crash below must not leave an old manifest vouching for new files
-    tables = {name: write_table(out / f"{name}.parquet", cols, SCHEMAS[name]) for name, cols in (("entities", kg.e), ("triples", kg.t), ("mentions", kg.m))}
-    write_jsonl(out / "entities.jsonl", tables["entities"]); write_jsonl(out / "triples.jsonl", tables["triples"])
-    atomic_write_json(out / "ontology.json", ontology_dict())
-    t4 = time.perf_counter()
-    checks = None
-    if run_validation:
-        checks = validate(tables["entities"].select(["id", "type", "name", "declared"]).to_pandas(), tables["triples"].select(["head", "relation", "tail"]).to_pandas())
-        atomic_write_json(out / "validation.json", checks.to_dict(orient="records"))
-    t5 = time.perf_counter()
+    with _gc_paused():
+        t1 = time.perf_counter()
+        facts_cache = None if cache is None else FactsCache(cache / "facts.marshal")
+        results = extract_all(roots, files, hashes, facts_cache, workers, max_file_bytes, progress)
+        if facts_cache is not None: facts_cache.save()
+        del facts_cache   # frees the unused entries
+        t2 = time.perf_counter()
+        ok = [(r["facts"], dict(repository=roots[f.root].repository, commit=roots[f.root].commit)) for f, r in zip(files, results) if r["status"] == "ok"]
+        kg, redefined = link_files(ok)
+        t3 = time.perf_counter()
+        (out / "manifest.json").unlink(missing_ok=True)  # a crash below must not leave an old manifest vouching for new files
+        tables, checks, timing = _write_and_validate(out, kg, run_validation, t3)
+        del kg
     skipped += [dict(path=f.relpath, repository=roots[f.root].repository, reason=r["reason"]) for f, r in zip(files, results) if r["status"] == "skipped"]
     manifest = _manifest(roots, files, results, skipped, tables, redefined, checks, workers,
-                         dict(discover_s=t1 - t0, extract_s=t2 - t1, link_s=t3 - t2, write_s=t4 - t3, validate_s=t5 - t4, total_s=time.perf_counter() - t0))
+                         dict(discover_s=t1 - t0, extract_s=t2 - t1, link_s=t3 - t2, **timing, total_s=time.perf_counter() - t0))
     manifest |= dict(input_digest=digest, up_to_date=False)
     atomic_write_json(out / "manifest.json", manifest)
     return manifest

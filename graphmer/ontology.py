@@ -8,7 +8,7 @@ Docs: https://graphmer.github.io/graphmer/ontology.html.md"""
 from __future__ import annotations
 import json, re
 from dataclasses import dataclass, field, asdict
-import pandas as pd
+import numpy as np, pandas as pd, pyarrow as pa, pyarrow.compute as pc
 
 # %% auto #0
 __all__ = ['ENTITY_TYPES', 'RELATIONS', 'RELATION_BY_NAME', 'type_ancestors', 'Relation', 'ontology_table', 'ontology_dict',
@@ -119,6 +119,17 @@ def _allowed(types: tuple) -> set:
 def _examples(df: pd.DataFrame, cols, n: int) -> list:
     return [list(map(str, r)) for r in df[list(cols)].head(n).itertuples(index=False)]
 
+def _codes(values, keys) -> np.ndarray:
+    "Position in `keys` of each of `values`, -1 where absent: one hash lookup in arrow instead of a Python loop."
+    values, keys = (pc.cast(pa.array(x), pa.large_string()) for x in (values, keys))
+    return pc.fill_null(pc.index_in(values, value_set=keys), -1).to_numpy().astype(np.int64)
+
+def _relation_rows(triples: pd.DataFrame) -> dict:
+    "Relation name -> positions of its triples, in table order."
+    codes, names = pd.factorize(triples["relation"])
+    order = np.argsort(codes, kind="stable"); bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
+    return {r: order[bounds[i]:bounds[i + 1]] for i, r in enumerate(names)}
+
 # %% ../nbs/01_ontology.ipynb #77fd0124
 def check_entities(entities: pd.DataFrame, n: int = 5) -> list[CheckResult]:
     "Known entity types and unique ids."
@@ -131,24 +142,29 @@ def check_entities(entities: pd.DataFrame, n: int = 5) -> list[CheckResult]:
 def check_triples_basic(triples: pd.DataFrame, ids: pd.Index, n: int = 5) -> list[CheckResult]:
     "Known relations, no dangling ids, no duplicate triples."
     bad = triples[~triples["relation"].isin(list(RELATION_BY_NAME))]
-    dang = triples[~triples["head"].isin(ids) | ~triples["tail"].isin(ids)]
-    dup = triples[triples.duplicated(["head", "relation", "tail"], keep=False)]
+    dang = triples[(_codes(triples["head"], ids) < 0) | (_codes(triples["tail"], ids) < 0)]
+    h, r, t = (pd.factorize(triples[c])[0].astype(np.int64) + 1 for c in ("head", "relation", "tail"))
+    key = pd.Series((h * (r.max(initial=0) + 1) + r) * (t.max(initial=0) + 1) + t)   # one integer per distinct triple
+    dup = triples[key.duplicated(keep=False).to_numpy()]
     return [CheckResult("relations", len(triples), len(bad), _examples(bad, ["head", "relation", "tail"], n)),
             CheckResult("dangling", len(triples), len(dang), _examples(dang, ["head", "relation", "tail"], n)),
-            CheckResult("duplicate_triples", len(triples), int(triples.duplicated(["head", "relation", "tail"]).sum()),
+            CheckResult("duplicate_triples", len(triples), int(key.duplicated().sum()),
                         _examples(dup, ["head", "relation", "tail"], n))]
 
 # %% ../nbs/01_ontology.ipynb #78c52c52
 def check_domain_range(triples: pd.DataFrame, types: pd.Series, n: int = 5) -> list[CheckResult]:
-    "Head type in the relation's domain and tail type in its range, per relation."
-    out = []
+    "Head type in the relation's domain and tail type in its range, per relation (ids missing from `types` are not judged)."
+    tcode, tnames = pd.factorize(types.to_numpy())            # entity type of each id as a small integer (-1: none)
+    tcode = np.append(tcode, -1)                              # position -1: an id that is not in `types`
+    ht, tt = tcode[_codes(triples["head"], types.index)], tcode[_codes(triples["tail"], types.index)]
+    rows, out = _relation_rows(triples), []
     for r in RELATIONS:
-        t = triples[triples["relation"] == r.name]
-        ht, tt = t["head"].map(types), t["tail"].map(types)
-        md, mr = ht.notna() & ~ht.isin(list(_allowed(r.domain))), tt.notna() & ~tt.isin(list(_allowed(r.range)))
-        bad_d, bad_r = t[md].assign(type=ht[md].to_numpy()), t[mr].assign(type=tt[mr].to_numpy())
-        out.append(CheckResult(f"domain:{r.name}", len(t), len(bad_d), _examples(bad_d, ["head", "type", "tail"], n)))
-        out.append(CheckResult(f"range:{r.name}", len(t), len(bad_r), _examples(bad_r, ["head", "tail", "type"], n)))
+        i = rows.get(r.name, np.zeros(0, np.int64))
+        for side, typ, allowed, cols in (("domain", ht[i], r.domain, ["head", "type", "tail"]), ("range", tt[i], r.range, ["head", "tail", "type"])):
+            ok = np.isin(tnames, list(_allowed(allowed)))
+            bad = (typ >= 0) & ~np.append(ok, True)[typ]
+            sel = triples.iloc[i[bad][:n]].assign(type=tnames[typ[bad][:n]])
+            out.append(CheckResult(f"{side}:{r.name}", len(i), int(bad.sum()), _examples(sel, cols, n)))
     return out
 
 # %% ../nbs/01_ontology.ipynb #5d37fab9
@@ -184,25 +200,39 @@ def cycles(edges: list[tuple]) -> list[list]:
     return [c for c in strongly_connected(edges) if len(c) > 1 or c[0] in loops]
 
 # %% ../nbs/01_ontology.ipynb #5d9d44fd
+def _cyclic_edges(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    "Mask of the edges that may lie on a cycle: peel, round after round, every edge whose head has no in-edge or whose tail has no out-edge left."
+    alive, m = np.ones(len(src), bool), int(max(src.max(initial=-1), dst.max(initial=-1))) + 1
+    while True:
+        indeg, outdeg = np.bincount(dst[alive], minlength=m), np.bincount(src[alive], minlength=m)
+        keep = alive & (indeg[src] > 0) & (outdeg[dst] > 0)
+        if keep.sum() == alive.sum(): return keep
+        alive = keep
+
 def check_structure(triples: pd.DataFrame, entities: pd.DataFrame, n: int = 5) -> list[CheckResult]:
     "Acyclicity and antisymmetry per relation, and functional cardinality over every declared head of the domain type."
-    out = []
+    rows, out = _relation_rows(triples), []
     for r in RELATIONS:
-        t = triples[triples["relation"] == r.name]
-        pairs = list(zip(t["head"], t["tail"]))
-        if r.acyclic:
-            cyc = cycles(pairs)
-            out.append(CheckResult(f"acyclic:{r.name}", len(t), sum(len(c) for c in cyc), [sorted(c)[:4] for c in cyc[:n]]))
+        if not (r.acyclic or r.antisymmetric or r.functional): continue
+        i = rows.get(r.name, np.zeros(0, np.int64))
+        h, t = triples["head"].iloc[i].to_numpy(), triples["tail"].iloc[i].to_numpy()
+        if r.acyclic or r.antisymmetric:
+            node, names = pd.factorize(np.concatenate([h, t])); src, dst = node[:len(i)], node[len(i):]
+        if r.acyclic:   # Tarjan runs on the edges that peeling leaves: none in an acyclic relation
+            core = _cyclic_edges(src, dst)
+            cyc = cycles(list(zip(h[core], t[core])))
+            out.append(CheckResult(f"acyclic:{r.name}", len(i), sum(len(c) for c in cyc), [sorted(c)[:4] for c in cyc[:n]]))
         if r.antisymmetric:
-            s = set(pairs); sym = [(a, b) for a, b in pairs if a != b and (b, a) in s]
-            out.append(CheckResult(f"antisymmetric:{r.name}", len(t), len(sym), [list(p) for p in sym[:n]]))
+            m = len(names); sym = np.flatnonzero((src != dst) & np.isin(dst * m + src, src * m + dst))
+            out.append(CheckResult(f"antisymmetric:{r.name}", len(i), len(sym), [[h[j], t[j]] for j in sym[:n]]))
         if r.functional:
             declared = entities["declared"].astype(bool) if "declared" in entities else True
             heads = entities[entities["type"].isin(list(_allowed(r.domain))) & declared]["id"]
-            per_head = t.groupby("head").size().reindex(heads, fill_value=0)
-            bad = per_head[per_head != 1]
-            out.append(CheckResult(f"functional:{r.name}", len(heads), len(bad),
-                                   [[h, int(c)] for h, c in bad.head(n).items()]))
+            hcode, uheads = pd.factorize(heads)
+            c = _codes(h, uheads)
+            count = np.bincount(np.where(c >= 0, c, len(uheads)), minlength=len(uheads) + 1)[hcode]   # triples per head
+            bad = np.flatnonzero(count != 1)
+            out.append(CheckResult(f"functional:{r.name}", len(heads), len(bad), [[heads.iloc[j], int(count[j])] for j in bad[:n]]))
     return out
 
 # %% ../nbs/01_ontology.ipynb #4dfffb04
@@ -215,16 +245,27 @@ def _ancestors(parents: dict, c) -> set:
 
 def check_overrides(triples: pd.DataFrame, entities: pd.DataFrame, n: int = 5) -> CheckResult:
     "Each `overrides` target has the same short name and lives in an ancestor class of the head's class."
-    owner = dict(zip(*[triples[triples.relation == "contains"][c] for c in ("tail", "head")]))
-    name = dict(zip(entities["id"], entities["name"])) if "name" in entities else {}
-    parents = {}
-    for h, t in zip(*[triples[triples.relation.isin(["inherits_from", "implements"])][c] for c in ("head", "tail")]):
+    rows = _relation_rows(triples)
+    get = lambda rel, col: triples[col].iloc[rows.get(rel, np.zeros(0, np.int64))].to_numpy()
+    ov_h, ov_t = get("overrides", "head"), get("overrides", "tail")
+    methods = np.concatenate([ov_h, ov_t])
+    ch, ct = get("contains", "head"), get("contains", "tail")
+    mine = _codes(ct, methods) >= 0
+    owner = dict(zip(ct[mine], ch[mine]))      # the class of each method in question
+    name = {}
+    if "name" in entities:
+        e = entities[_codes(entities["id"], methods) >= 0]; name = dict(zip(e["id"], e["name"]))
+    parents, anc = {}, {}
+    for h, t in zip(get("inherits_from", "head").tolist() + get("implements", "head").tolist(),
+                    get("inherits_from", "tail").tolist() + get("implements", "tail").tolist()):
         parents.setdefault(h, []).append(t)
-    ov = triples[triples.relation == "overrides"]
-    bad = [[h, t] for h, t in zip(ov["head"], ov["tail"])
+    def ancestors(c):
+        if c not in anc: anc[c] = _ancestors(parents, c)
+        return anc[c]
+    bad = [[h, t] for h, t in zip(ov_h, ov_t)
            if name.get(h, h.rsplit(".", 1)[-1]) != name.get(t, t.rsplit(".", 1)[-1])
-           or owner.get(t) not in _ancestors(parents, owner.get(h))]
-    return CheckResult("overrides:ancestor_same_name", len(ov), len(bad), bad[:n])
+           or owner.get(t) not in ancestors(owner.get(h))]
+    return CheckResult("overrides:ancestor_same_name", len(ov_h), len(bad), bad[:n])
 
 # %% ../nbs/01_ontology.ipynb #88f1d64f
 def validate(entities: pd.DataFrame, triples: pd.DataFrame, max_examples: int = 5) -> pd.DataFrame:
