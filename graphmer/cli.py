@@ -39,6 +39,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--workers", type=_positive, default=2, help="extraction processes (default 2)")
     b.add_argument("--languages", type=_languages, default=list(ALL_LANGUAGES), help="comma-separated languages")
     b.add_argument("--no-cache", action="store_true", help="do not read or write the per-file cache")
+    b.add_argument("--resolve-installed", action="store_true",
+                   help="also read the installed distributions of this environment (site-packages) to know what external symbols are")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     v = sub.add_parser("validate", help="run the ontology validator on a KG directory")
     v.add_argument("kg", help="KG directory")
@@ -47,18 +49,21 @@ def parser() -> argparse.ArgumentParser:
 # %% ../nbs/07_cli.ipynb #f2201b83
 def cmd_build_kg(a) -> int:
     m = build_kg(a.sources or None, project_path(a.out), workers=a.workers, languages=a.languages,
-                 cache_dir=False if a.no_cache else None, progress=not a.quiet)
+                 cache_dir=False if a.no_cache else None, progress=not a.quiet, resolve_installed=a.resolve_installed)
     c = m["counts"]
     print(f"{c['files_ok']}/{c['files']} files, {c['entities']} entities, {c['triples']} triples "
           f"in {m['timing']['total_s']:.1f} s -> {a.out}")
     for s in m["skipped"]: print(f"  skipped {s['path']}: {s['reason']}")
-    if m["validation"]: print(f"validator: {m['validation']['failed']} of {m['validation']['checks']} checks with violations")
+    if m["validation"]:
+        v = m["validation"]
+        print(f"validator: {v['failed']} of {v['checks']} checks with violations" + (f", {v['unverified']} facts unverified (classes whose ancestry is unknown)" if v.get("unverified") else ""))
     return 0
 
 def cmd_validate(a) -> int:
     kg = load_kg(a.kg, mentions=False)
-    r = validate(kg.entities, kg.triples)
-    for row in r.itertuples(): print(f"{'ok ' if row.ok else 'BAD'} {row.check:<32} {row.violations:>7} / {row.checked}")
+    r = validate(kg.entities, kg.triples, undecided=kg.manifest.get("undecided", ()))
+    for row in r.itertuples():
+        print(f"{'ok ' if row.ok else 'BAD'} {row.check:<32} {row.violations:>7} / {row.checked}" + (f"  ({row.unverified} unverified)" if row.unverified else ""))
     return 0 if r["ok"].all() else 1
 
 def main(argv=None) -> int:

@@ -19,6 +19,7 @@ from tqdm.auto import tqdm
 from . import __version__
 from .core import (EXTRACTOR_VERSION, MAX_FILE_BYTES, SourceRoot, atomic_write_bytes, atomic_write_json,
                            default_corpus, sha256_bytes, source_root)
+from .externals import ExternalIndex, site_packages
 from .link import KGBuffer, link_files
 from .ontology import ontology_dict, validate
 from .pyextract import extract_python
@@ -27,8 +28,8 @@ from .pyextract import extract_python
 __all__ = ['TS_EXTENSIONS', 'LANGUAGE_OF', 'ALL_LANGUAGES', 'EXCLUDED_DIRS', 'EXTRACTOR_MODULES', 'KG_MODULES', 'SCHEMAS',
            'IN_PROCESS_MAX', 'OUTPUTS', 'SourceFile', 'discover', 'module_source', 'code_fingerprint',
            'extractor_fingerprint', 'kg_fingerprint', 'check_file', 'extract_file', 'FactsCache', 'write_table',
-           'jsonl_bytes', 'write_jsonl', 'extract_all', 'hash_files', 'input_digest', 'up_to_date', 'build_kg', 'KG',
-           'input_files', 'load_kg']
+           'jsonl_bytes', 'write_jsonl', 'extract_all', 'hash_files', 'input_digest', 'up_to_date', 'externals_digest',
+           'build_kg', 'KG', 'input_files', 'load_kg']
 
 # %% ../nbs/05_extract.ipynb #91879293
 TS_EXTENSIONS = {".java": "java", ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".jsx": "javascript",
@@ -68,7 +69,7 @@ def discover(roots: list[SourceRoot], languages=ALL_LANGUAGES, exclude=EXCLUDED_
 
 # %% ../nbs/05_extract.ipynb #71f869fa
 EXTRACTOR_MODULES = ("core", "pyextract", "tsextract")               # the code per-file facts depend on
-KG_MODULES = EXTRACTOR_MODULES + ("link", "ontology", "extract")     # ... and the code between the facts and the KG files
+KG_MODULES = EXTRACTOR_MODULES + ("externals", "link", "ontology", "extract")  # ... and the code between the facts and the KG files
 _PARSERS = ("tree-sitter", "tree-sitter-java", "tree-sitter-javascript", "tree-sitter-typescript")
 
 def module_source(name: str) -> bytes:
@@ -281,7 +282,13 @@ def _gc_paused():
     finally:
         if was: gc.enable()
 
-def _write_and_validate(out: Path, kg: KGBuffer, run_validation: bool, t0: float) -> tuple[dict, pd.DataFrame|None, dict]:
+def externals_digest(resolve_installed: bool) -> str:
+    "What the external-symbol index reads, for the KG's input digest: the interpreter, and with `resolve_installed` the installed distributions."
+    parts = [sys.version, str(default_corpus()), str(resolve_installed)]
+    if resolve_installed: parts += sorted(n for d in site_packages() if d.is_dir() for n in os.listdir(d) if n.endswith((".dist-info", ".egg-info")))
+    return "|".join(parts)
+
+def _write_and_validate(out: Path, kg: KGBuffer, run_validation: bool, t0: float, undecided=()) -> tuple[dict, pd.DataFrame|None, dict]:
     "Tables from the linker's columns, the five files written on threads while the validator runs; (tables, checks, timing)."
     tables = {name: pa.Table.from_pydict(cols, schema=SCHEMAS[name]) for name, cols in (("entities", kg.e), ("triples", kg.t), ("mentions", kg.m))}
     checks = None
@@ -291,7 +298,8 @@ def _write_and_validate(out: Path, kg: KGBuffer, run_validation: bool, t0: float
         atomic_write_json(out / "ontology.json", ontology_dict())
         t1 = time.perf_counter()
         if run_validation:
-            checks = validate(tables["entities"].select(["id", "type", "name", "declared"]).to_pandas(), tables["triples"].select(["head", "relation", "tail"]).to_pandas())
+            checks = validate(tables["entities"].select(["id", "type", "name", "declared"]).to_pandas(), tables["triples"].select(["head", "relation", "tail"]).to_pandas(),
+                              undecided=undecided)
             atomic_write_json(out / "validation.json", checks.to_dict(orient="records"))
         t2 = time.perf_counter()
         for j in jobs: j.result()
@@ -302,10 +310,11 @@ def build_kg(sources=None,                 # directories of code (default: the i
              workers: int = 2,              # extraction processes (1: in this process)
              languages=ALL_LANGUAGES,       # languages to extract
              cache_dir=None,                # facts cache (default: OUT_DIR/.cache; False: no cache, always rebuild)
-             repositories=None,             # repository names for provenance (default: directory names)
+             repositories=None,             # repository names for provenance (default: the project's name from its metadata, else the directory name)
              max_file_bytes: int = MAX_FILE_BYTES, # larger files are skipped as oversized
              progress: bool = True,         # show a progress bar
              run_validation: bool = True,   # run the ontology validator and write validation.json
+             resolve_installed: bool = False, # also read this environment's installed distributions to know external symbols (the standard library always)
             ) -> dict:
     "Extract, link, validate and write the code KG of `sources` to `out_dir`; returns the manifest."
     t0 = time.perf_counter()
@@ -320,7 +329,7 @@ def build_kg(sources=None,                 # directories of code (default: the i
     cache = None if cache_dir is False else Path(cache_dir or out / ".cache")
     files, skipped = discover(roots, languages)
     hashes = hash_files(roots, files, max_file_bytes)
-    digest = input_digest(roots, files, hashes, max_file_bytes, languages)
+    digest = sha256_bytes((input_digest(roots, files, hashes, max_file_bytes, languages) + externals_digest(resolve_installed)).encode())
     if cache is not None and (prev := up_to_date(out, digest)) and (run_validation <= (out / "validation.json").exists()):
         prev["up_to_date"], prev["timing"] = True, dict(total_s=round(time.perf_counter() - t0, 3))
         return prev
@@ -332,15 +341,19 @@ def build_kg(sources=None,                 # directories of code (default: the i
         del facts_cache   # frees the unused entries
         t2 = time.perf_counter()
         ok = [(r["facts"], dict(repository=roots[f.root].repository, commit=roots[f.root].commit)) for f, r in zip(files, results) if r["status"] == "ok"]
-        kg, redefined = link_files(ok)
+        index = ExternalIndex(resolve_installed=resolve_installed, cache_dir=None if cache is None else cache / "externals")
+        kg, redefined = link_files(ok, index)
+        notes = kg.notes
         t3 = time.perf_counter()
         (out / "manifest.json").unlink(missing_ok=True)  # a crash below must not leave an old manifest vouching for new files
-        tables, checks, timing = _write_and_validate(out, kg, run_validation, t3)
+        tables, checks, timing = _write_and_validate(out, kg, run_validation, t3, notes["undecided"])
         del kg
     skipped += [dict(path=f.relpath, repository=roots[f.root].repository, reason=r["reason"]) for f, r in zip(files, results) if r["status"] == "skipped"]
     manifest = _manifest(roots, files, results, skipped, tables, redefined, checks, workers,
                          dict(discover_s=t1 - t0, extract_s=t2 - t1, link_s=t3 - t2, **timing, total_s=time.perf_counter() - t0))
-    manifest |= dict(input_digest=digest, up_to_date=False)
+    manifest |= dict(input_digest=digest, up_to_date=False, externals=dict(resolve_installed=resolve_installed, kinds=notes["externals"]),
+                     undecided=notes["undecided"])
+    if manifest["validation"] is not None: manifest["validation"]["unverified"] = int(checks["unverified"].sum())
     atomic_write_json(out / "manifest.json", manifest)
     return manifest
 
