@@ -305,13 +305,13 @@ def function(self, st, scopes):
 PyFile.function = function
 
 def decorator_calls(self, st, qid, scopes, rebind=True):
-    "Applying decorators is a call made where the definition runs: `@d` calls `d` with the decorated object, `@d(x)` calls `d(x)`'s result, bottom-up. With `rebind`, the name then holds what the outermost decorator returned (the slot `<qid>.<decorated>`: a wrapper, or the function itself)."
+    "Applying decorators is a call made where the definition runs: `@d` calls `d` with the decorated object, `@d(x)` calls `d(x)`'s result, bottom-up. For a function (`rebind`), the function flows into the decorator and the name then holds what the outermost decorator returned (the slot `<qid>.<decorated>`: a wrapper, or the function itself). A class is only the call's argument: class decorators (`@attr.s`, `@dataclass`) return the class, and letting every decorated class flow through them would hand all of them to whatever returns the decorator's argument."
     arg = ["def", qid]
     for d in reversed(st.decorator_list):
         f = self.term(d, scopes)
         if f is None: return
         self.add_ref(_owner(scopes), "decorates", [], None, d, term=f)
-        self.flows.append(["args", f, [arg], {}])
+        if rebind: self.flows.append(["args", f, [arg], {}])
         arg = ["call", f]
     if rebind and st.decorator_list: self.flows.append(["=", f"{qid}.<decorated>", arg])
 PyFile.decorator_calls = decorator_calls
