@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict, deque
 from .core import EXTRACTOR_VERSION
-from .pyextract import BUILTIN_EXCEPTIONS, is_test_file, local_slot, return_slot
+from .pyextract import BUILTIN_EXCEPTIONS, SITE_TYPES, is_test_file, local_slot, return_slot
 
 # %% auto #0
 __all__ = ['CLASS_TYPES', 'CALLABLE_TYPES', 'JAVA_THROWABLES', 'EXCEPTION_ROOTS', 'JS_ERRORS', 'MAX_VALUES', 'external_type',
@@ -294,7 +294,7 @@ def values(self, t) -> dict:
         elif op == "call": out.update(self.call_values(v))
         elif op == "elt": out.update(self.elt_values(v))
         elif op == "idx":   # unpacking: a tuple literal by position, any other container as a whole
-            out.update(self.read(f"{v[1]}:{t[2]}" if v[1].rsplit(".", 1)[-1].startswith("<t") else v[1]) if v[0] == "c" else self.elt_values(v))
+            out.update(self.read(f"{v[1]}:{t[2]}" if v[1].rsplit(".<", 1)[-1].startswith("t") else v[1]) if v[0] == "c" else self.elt_values(v))
         elif op == "inst":
             if v[0] == "d" and self.types.get(v[1]) in CLASS_TYPES: out[("i", v[1])] = None
             elif v[0] == "x": out[("xi", v[1])] = None
@@ -490,6 +490,8 @@ def value_targets(self, kg, fi, ref, values) -> list:
         k, x = v[0], v[1]
         if k in ("d", "b") and (rel := _call_rel(self.types.get(x))): out.append((rel, x))
         elif k == "i" and (c := self.callee(v)) and c[0]: out.append(("calls", c[0]))
+        elif k == "cm" and (m := f"{SITE_TYPES.get(x.rsplit('.<', 1)[-1][:1], '')}.{v[2]}") and self.ext_kind(m) == "function":
+            out.append(("calls", self.external(kg, fi, ref, m)))   # a method of a list/tuple/set/dict literal
         elif k == "x" and ref["rel"] == "calls":
             kind = self.ext_kind(x)
             if kind != "module": out.append(("instantiates" if kind in ("class", "exception") else "calls", self.external(kg, fi, ref, x)))

@@ -10,11 +10,11 @@ import ast, builtins
 from .core import module_name, resolve_relative
 
 # %% auto #0
-__all__ = ['BUILTIN_NAMES', 'BUILTIN_EXCEPTIONS', 'Scope', 'local_slot', 'return_slot', 'bound_names', 'is_test_file',
-           'is_test_class', 'PyFile', 'add_def', 'add_ref', 'lookup', 'resolve_expr', 'body', 'stmt', 'imports', 'bind',
-           'assignment', 'klass', 'function', 'decorator_calls', 'annotation_ref', 'function_body', 'call_ref', 'expr',
-           'anon', 'handler', 'target_slot', 'assign_flow', 'flow_stmt', 'assign_flow_slot', 'ann_term', 'term',
-           'extract_python']
+__all__ = ['BUILTIN_NAMES', 'BUILTIN_EXCEPTIONS', 'SITE_TYPES', 'Scope', 'local_slot', 'return_slot', 'bound_names',
+           'is_test_file', 'is_test_class', 'PyFile', 'add_def', 'add_ref', 'lookup', 'resolve_expr', 'body', 'stmt',
+           'imports', 'bind', 'assignment', 'klass', 'function', 'decorator_calls', 'annotation_ref', 'function_body',
+           'call_ref', 'expr', 'anon', 'handler', 'target_slot', 'assign_flow', 'flow_stmt', 'assign_flow_slot',
+           'ann_term', 'term', 'extract_python']
 
 # %% ../nbs/02_pyextract.ipynb #ef1b9056
 BUILTIN_NAMES = frozenset(dir(builtins))
@@ -495,6 +495,14 @@ PyFile.ann_term = ann_term
 
 # %% ../nbs/02_pyextract.ipynb #01172eb1
 _CONTAINERS = (ast.List, ast.Tuple, ast.Set, ast.Dict)
+_SITE_KIND = {ast.List: "l", ast.Tuple: "t", ast.Set: "s", ast.Dict: "d"}   # a container site's first letter says its builtin type
+SITE_TYPES = {"l": "builtins.list", "t": "builtins.tuple", "s": "builtins.set", "d": "builtins.dict"}
+
+def _literal_term(node):
+    "A string or bytes literal (or an f-string) as an instance of its builtin class: `', '.join(xs)` calls `builtins.str.join`."
+    if isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Constant) and isinstance(node.value, str)): return ["inst", ["p", ["builtins.str"]]]
+    if isinstance(node, ast.Constant) and isinstance(node.value, bytes): return ["inst", ["p", ["builtins.bytes"]]]
+    return None
 
 def term(self, node, scopes):
     "The flow term of expression `node`: what the linker evaluates to the definitions it may denote (None: nothing trackable)."
@@ -508,7 +516,7 @@ def term(self, node, scopes):
         elif isinstance(node, ast.Name):
             c = self.lookup(node.id, scopes)
             return ["p", c] if c else None
-        inner = self.term(node.value, scopes)
+        inner = _literal_term(node.value) or self.term(node.value, scopes)
         return ["attr", inner, node.attr] if inner else None
     if isinstance(node, ast.Call):
         if _dotted(node.func) == ["super"]: return None
@@ -518,8 +526,8 @@ def term(self, node, scopes):
         v = self.term(node.value, scopes)
         return ["elt", v] if v else None
     if isinstance(node, _CONTAINERS):
-        tup = isinstance(node, ast.Tuple) and not any(isinstance(e, ast.Starred) for e in node.elts)
-        site = f"{_owner(scopes)}.<{'t' if tup else 'c'}{node.lineno}:{node.col_offset}>"
+        tup = isinstance(node, ast.Tuple) and not any(isinstance(e, ast.Starred) for e in node.elts)   # elements by position too
+        site = f"{_owner(scopes)}.<{_SITE_KIND[type(node)]}{node.lineno}:{node.col_offset}>"
         elts = node.values if isinstance(node, ast.Dict) else node.elts
         for k, e in enumerate(elts):
             if (t := self.term(e.value if isinstance(e, ast.Starred) else e, scopes)):
