@@ -128,7 +128,7 @@ def extract_file(task: tuple) -> dict:
     except Exception as e: out = dict(status="skipped", reason=_skip_reason(e))
     return out | dict(sha256=sha256_bytes(data), bytes=len(data))
 
-# %% ../nbs/05_extract.ipynb #3c0ffee2
+# %% ../nbs/05_extract.ipynb #85805ff6
 _CACHE_HEADER = f"graphmer facts cache 1, marshal {marshal.version}\n".encode()
 _FRAME = struct.Struct("<QI")   # payload length, CRC-32 of the payload
 
