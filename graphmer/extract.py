@@ -130,7 +130,7 @@ def extract_file(task: tuple) -> dict:
     except Exception as e: out = dict(status="skipped", reason=_skip_reason(e))
     return out | dict(sha256=sha256_bytes(data), bytes=len(data))
 
-# %% ../nbs/05_extract.ipynb #3c0ffee2
+# %% ../nbs/05_extract.ipynb #85805ff6
 _CACHE_HEADER = f"graphmer facts cache 1, marshal {marshal.version}\n".encode()
 _FRAME = struct.Struct("<QI")   # payload length, CRC-32 of the payload
 
@@ -210,16 +210,17 @@ def _json_values(a: pa.Array) -> pa.Array:
     else: raise TypeError(f"no JSON-lines encoding for column type {a.type}")
     return pc.fill_null(a, "null")
 
-def jsonl_bytes(table: pa.Table) -> bytes:
+def jsonl_bytes(table: pa.Table) -> bytes|pa.Buffer:
     "One compact JSON object per row, keys in schema order, one per line."
+    text = lambda s: pa.scalar(s, pa.large_string())
+    keys = [text(("," if i else "{") + encode_basestring(name) + ":") for i, name in enumerate(table.column_names)]
     out = []
     for b in table.to_batches():
-        text = lambda s: pa.scalar(s, pa.large_string())
-        parts = [x for i, name in enumerate(table.column_names) for x in (text((',' if i else '{') + encode_basestring(name) + ':'), _json_values(b.column(i)))]
+        parts = [x for k, col in zip(keys, b.columns) for x in (k, _json_values(col))]
         lines = pc.binary_join_element_wise(*parts, text("}\n"), text(""))   # the last argument is the separator
         offsets = np.frombuffer(lines.buffers()[1], np.int64, len(lines) + 1, lines.offset * 8)
         out.append(lines.buffers()[2][offsets[0]:offsets[-1]])
-    return b"".join(out)
+    return out[0] if len(out) == 1 else b"".join(out)   # one batch: its buffer as it is, no copy
 
 def write_jsonl(path: Path, table: pa.Table):
     "Write `table` as JSON lines atomically."
