@@ -15,7 +15,7 @@ from .pyextract import BUILTIN_EXCEPTIONS, SITE_TYPES, is_test_file, local_slot,
 __all__ = ['CLASS_TYPES', 'CALLABLE_TYPES', 'JAVA_THROWABLES', 'EXCEPTION_ROOTS', 'JS_ERRORS', 'MAX_VALUES', 'external_type',
            'Linker', 'resolve', 'member', 'mro', 'parents_of', 'canonical', 'prefer_known', 'external_name',
            'resolve_ref', 'mark_exceptions', 'analyse', 'add', 'read', 'test_code', 'apply_flow', 'values',
-           'elt_values', 'def_values', 'decorated_values', 'path_values', 'external_choice', 'attr_values',
+           'elt_values', 'def_values', 'decorated_values', 'path_plan', 'path_values', 'external_choice', 'attr_values',
            'call_values', 'callee', 'KGBuffer', 'emit_declarations', 'external', 'emit_bases', 'emit_decorator',
            'value_targets', 'ref_targets', 'emit_refs', 'emit_overrides', 'under_test', 'emit_tested_by', 'link',
            'undecided_classes', 'external_kinds', 'link_files']
@@ -191,7 +191,7 @@ _CONTAINER_PUTS = {"append": 0, "add": 0, "insert": 1, "setdefault": 1, "extend"
 
 def analyse(self):
     "Run the flow analysis to its fixed point: every slot gets the values (definitions, instances, containers) that may reach it."
-    self.pts, self.deps, self._reads = {}, defaultdict(dict), []
+    self.pts, self.deps, self._reads, self._plans, self._choices = {}, defaultdict(dict), [], {}, {}
     self.params = {d["id"]: d["params"] for facts, _ in self.files for d in facts["defs"] if "params" in d}
     self._test_file = [is_test_file(facts["path"]) for facts, _ in self.files]
     self.decorated = {f[1][:-len(".<decorated>")] for facts, _ in self.files for f in facts.get("flows", ()) if f[0] == "=" and f[1].endswith(".<decorated>")}
@@ -244,9 +244,11 @@ def apply_flow(self, f, test: bool = False) -> list:
         for o in list(self.values(f[1])):
             if o[0] == "c" and add(o[1], vs): grown.append(o[1])
     elif op == "args":
+        callees = list(self.values(f[1]))
+        if not any(c[0] == "cm" or (c[0] in ("d", "b", "i") and c[1] in self.types) for c in callees): return grown   # no corpus code to pass them to
         args = [self.values(t) if t else {} for t in f[2]]
         kw = {k: self.values(t) for k, t in f[3].items()}
-        for callee in list(self.values(f[1])):
+        for callee in callees:
             if callee[0] == "cm":   # `xs.append(f)`, `d.setdefault(k, f)`, `xs.extend(fs)`: the container holds the argument
                 put = _CONTAINER_PUTS.get(callee[2])
                 vs = (args[put] if put < len(args) else {}) if put is not None else {}
@@ -323,30 +325,46 @@ def decorated_values(self, r: str) -> dict:
     "What the decorators of `r` returned, without the other functions the same decorator was applied to (a decorator that returns its argument would otherwise hand every such function to each of them) and without what external decorators returned (`@classmethod`, `@lru_cache`: the function is still what runs)."
     return {v: None for v in self.read(f"{r}.<decorated>") if v[0] not in ("x", "xi") and not (v[0] == "d" and v[1] != r and v[1] in self.decorated)}
 
+def path_plan(self, path: str) -> tuple:
+    "How a dotted path is evaluated, which depends on the declarations only (memoised): ('d', declared id, rest) or ('s', slot, rest): a base, then the attribute names `rest`; None when nothing in the corpus starts it."
+    if (p := self._plans.get(path, 0)) != 0: return p
+    p = None
+    if (r := self.resolve(path)): p = ("d", r, ())
+    elif _slot_like(path): p = ("s", path, ())
+    else:
+        parts = path.split(".")
+        for i in range(len(parts) - 1, 0, -1):
+            prefix = ".".join(parts[:i])
+            if _slot_like(prefix): p = ("s", prefix, tuple(parts[i:])); break
+            if (r := self.resolve(prefix)): p = ("d", r, tuple(parts[i:])); break
+    self._plans[path] = p
+    return p
+
 def path_values(self, path: str) -> dict:
-    "Values of a dotted path: a declaration, a slot, attributes of a slot's values, or an external name."
-    if (r := self.resolve(path)): return self.def_values(r)
-    if _slot_like(path) or path in self.pts: return self.read(path)
-    parts = path.split(".")
-    for i in range(len(parts) - 1, 0, -1):
-        prefix = ".".join(parts[:i])
-        if _slot_like(prefix) or prefix in self.pts: base = self.read(prefix)
-        elif (r := self.resolve(prefix)): base = self.def_values(r)
-        else: continue
-        for name in parts[i:]:
-            nxt = {}
-            for v in list(base): nxt.update(self.attr_values(v, name))
-            base = nxt
-        return base
-    return {}
+    "Values of a dotted path: a declaration, a slot, or attributes of their values (an attribute set on `self` is found through the class)."
+    p = self.path_plan(path)
+    if p is None: return {}
+    base = self.def_values(p[1]) if p[0] == "d" else self.read(p[1])
+    for name in p[2]:
+        nxt = {}
+        for v in list(base): nxt.update(self.attr_values(v, name))
+        base = nxt
+    return base
 
 def external_choice(self, cands: list) -> str|None:
-    "The external name that unresolved candidates denote: the first known outside the corpus, else the builtin a star import may shadow, else the first."
+    "The external name that unresolved candidates denote: the first known outside the corpus, else the builtin a star import may shadow, else the first (memoised: it depends on declarations only)."
+    key = tuple(cands)
+    if key in self._choices: return self._choices[key]
+    self._choices[key] = out = self._external_choice(cands)
+    return out
+
+def _external_choice(self, cands: list) -> str|None:
     names = [n for c in cands if not _slot_like(c) and "<locals>" not in c and (n := self.canonical(c)) and n not in self.defs]
     if not names: return None
     if self.externals is not None and (known := next((n for n in names if self.ext_kind(n)), None)): return known
     return names[-1] if names[-1].startswith("builtins.") else names[0]
-Linker.def_values, Linker.decorated_values, Linker.path_values, Linker.external_choice = def_values, decorated_values, path_values, external_choice
+Linker.def_values, Linker.decorated_values, Linker.path_plan, Linker.path_values = def_values, decorated_values, path_plan, path_values
+Linker.external_choice, Linker._external_choice = external_choice, _external_choice
 
 def attr_values(self, v, name: str) -> dict:
     "Values of attribute `name` of value `v` (members through the MRO; a method of an instance is bound)."
