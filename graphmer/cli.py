@@ -54,6 +54,7 @@ def cmd_build_kg(a) -> int:
     print(f"{c['files_ok']}/{c['files']} files, {c['entities']} entities, {c['triples']} triples "
           f"in {m['timing']['total_s']:.1f} s -> {a.out}")
     for s in m["skipped"]: print(f"  skipped {s['path']}: {s['reason']}")
+    for p in m.get("partial", []): print(f"  partial {p['path']}: parse errors at lines " + ", ".join(f"{r['line_start']}-{r['line_end']}" for r in p["parse_errors"]))
     if m["validation"]:
         v = m["validation"]
         print(f"validator: {v['failed']} of {v['checks']} checks with violations" + (f", {v['unverified']} facts unverified (classes whose ancestry is unknown)" if v.get("unverified") else ""))

@@ -32,8 +32,8 @@ __all__ = ['TS_EXTENSIONS', 'LANGUAGE_OF', 'ALL_LANGUAGES', 'EXCLUDED_DIRS', 'EX
            'build_kg', 'KG', 'input_files', 'load_kg']
 
 # %% ../nbs/05_extract.ipynb #91879293
-TS_EXTENSIONS = {".java": "java", ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".jsx": "javascript",
-                 ".ts": "typescript", ".tsx": "tsx"}
+from .tsextract import TS_LANGUAGES
+TS_EXTENSIONS = TS_LANGUAGES   # tsextract's table itself: a copy here once left `.mts`/`.cts` unread
 LANGUAGE_OF = {".py": "python", **TS_EXTENSIONS}
 ALL_LANGUAGES = ("python", "java", "javascript", "typescript", "tsx")
 EXCLUDED_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", "site-packages", "dist-packages", "node_modules",
@@ -364,6 +364,9 @@ def _counts(table: pa.Table, col: str) -> dict:
     return dict(sorted((d["values"], d["counts"]) for d in vc))
 
 def _manifest(roots, files, results, skipped, tables, redefined, checks, workers, timing) -> dict:
+    partial = sorted((dict(path=f.relpath, repository=roots[f.root].repository, parse_errors=r["facts"]["parse_errors"])
+                      for f, r in zip(files, results) if r["status"] == "ok" and r["facts"].get("parse_errors")),  # extracted around them
+                     key=lambda s: (s["repository"], s["path"]))
     return dict(
         graphmer_version=__version__, extractor_version=EXTRACTOR_VERSION, extractor_fingerprint=extractor_fingerprint(),
         python=platform.python_version(),
@@ -371,11 +374,12 @@ def _manifest(roots, files, results, skipped, tables, redefined, checks, workers
         inputs=[dict(path=f.relpath, repository=roots[f.root].repository, language=f.language, sha256=r["sha256"], bytes=r["bytes"])
                 for f, r in zip(files, results)],
         counts=dict(files=len(files) + sum(s["reason"] == "broken symlink" for s in skipped),
-                    files_ok=sum(r["status"] == "ok" for r in results), files_skipped=len(skipped),
+                    files_ok=sum(r["status"] == "ok" for r in results), files_skipped=len(skipped), files_partial=len(partial),
                     lines=sum(r["facts"]["lines"] for r in results if r["status"] == "ok"), entities=tables["entities"].num_rows, triples=tables["triples"].num_rows,
                     mentions=tables["mentions"].num_rows, per_relation=_counts(tables["triples"], "relation"),
                     per_type=_counts(tables["entities"], "type"), per_language=_counts(tables["triples"], "language")),
         skipped=sorted(skipped, key=lambda s: (s["repository"], s["path"])),
+        partial=partial,
         redefined=dict(count=len(redefined), examples=[list(r) for r in redefined[:20]]),
         validation=None if checks is None else dict(checks=len(checks), failed=int((~checks["ok"]).sum()),
                                                     violations=int(checks["violations"].sum())),

@@ -13,7 +13,7 @@ def make_bad_corpus(root):
     (root / "pkg" / "binary.py").write_bytes(bytes(range(256)))
     (root / "pkg" / "huge.py").write_text("x = 1\n" * 400_000)
     os.symlink(root / "missing.py", root / "pkg" / "broken_link.py")
-    (root / "pkg" / "Bad.java").write_text("class Bad { void f( { }\n")
+    (root / "pkg" / "Bad.java").write_text("class Bad extends { void f() {} }\n")   # nothing usable: its one class has a broken header
     (root / "pkg" / "ok.js").write_text("export function f() { return g(); }\nfunction g() {}\n")
     os.mkfifo(root / "pkg" / "pipe.py")  # reading it would block forever
     return {"pkg/pipe.py": "not a regular file", "pkg/syntax.py": "syntax error", "pkg/latin1.py": "undecodable", "pkg/binary.py": "binary file",

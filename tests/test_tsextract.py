@@ -2,6 +2,7 @@
 import json, re
 from pathlib import Path
 import pytest
+from graphmer.extract import build_kg, load_kg, LANGUAGE_OF
 from graphmer.tsextract import extract_treesitter, TS_LANGUAGES, TS_EXTRACTOR_VERSION
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -25,6 +26,7 @@ ALL = [p for d in LANG_DIRS for p in fixture_files(d)]
 def test_fixtures_exist():
     assert all(fixture_files(d) for d in LANG_DIRS)
     assert TS_EXTRACTOR_VERSION and TS_LANGUAGES[".tsx"] == "tsx" and TS_LANGUAGES[".mjs"] == "javascript"
+    assert all(LANGUAGE_OF[ext] == lang for ext, lang in TS_LANGUAGES.items())   # the build reads every extension tsextract knows
 
 
 # ---- Java extends/implements against an independent regex scan ---------------------------------
@@ -226,16 +228,92 @@ def test_json_serialisable_deterministic_and_ordered(path):
     assert all(r["src"] in ids for r in a["refs"])
 
 
+# ---- syntax errors: what lies outside them is extracted, they are listed ----------------------------
+
+@pytest.mark.parametrize("src,relpath,language,ids,regions", [
+    (b"package a;\nclass A {\n  void f( {\n  }\n  void g() { f(); }\n}\n", "a/A.java", "java",
+     ["file:a/A.java", "a", "a.A", "a.A.g"], [(3, 4, "missing ')'")]),
+    (b"const x = 1;\nfunction (\nexport function g() {}\n", "x.js", "javascript", ["x", "x.x", "x.g"], [(2, 2, "syntax error")]),
+    (b"export class A {\n  m(): number { return [1, 2; }\n  n(): void {}\n}\n", "a.ts", "typescript",
+     ["a", "a.A", "a.A.m", "a.A.n"], [(2, 2, "missing ']'")]),
+    (b"export const A = () => <div>;\nexport function B() { return <b/>; }\n", "x.tsx", "tsx", ["x", "x.B"], [(1, 1, "syntax error")]),
+    # a `;` tree-sitter adds to cut a statement short (`import()` types with arguments are not in the grammar) is an error
+    (b"export declare function f(): import('./o').O<T>;\nexport declare function g(): void;\n", "d.d.ts", "typescript", ["d", "d.g"],
+     [(1, 1, "missing ';'")]),
+    # a `;` left off at the end of a line is not: the field is kept, the spot listed
+    (b"class A {\n  int x = 1\n  int y;\n}\n", "A.java", "java", ["file:A.java", "(default)", "A", "A.x", "A.y"], [(2, 2, "missing ';'")]),
+])
+def test_partial_extraction(src, relpath, language, ids, regions):
+    "A broken declaration is left out whole; the declarations around it are extracted; the regions are in the facts."
+    facts = extract_treesitter(src, relpath, language)
+    assert [d["id"] for d in facts["defs"]] == ids
+    assert [(r["line_start"], r["line_end"], r["kind"]) for r in facts["parse_errors"]] == regions
+
+
 @pytest.mark.parametrize("src,relpath,language", [
-    (b"package a;\nclass A {\n  void f( {\n}\n", "a/A.java", "java"),
-    (b"const x = 1;\nfunction (\n", "x.js", "javascript"),
+    (b"class Bad extends { void f() {} }\n", "Bad.java", "java"),          # the only declaration has a broken header
+    (b"package a(;\nclass A {}\n", "a/A.java", "java"),                   # the package is lost: every id would be wrong
     (b"let a: number = ;\n", "x.ts", "typescript"),
     (b"export const A = () => <div>;\n", "x.tsx", "tsx"),
 ])
-def test_syntax_error_raises(src, relpath, language):
+def test_no_usable_tree_raises(src, relpath, language):
     with pytest.raises(SyntaxError) as e:
         extract_treesitter(src, relpath, language)
     assert "line" in str(e.value) and e.value.lineno >= 1
+
+
+def test_clean_files_have_no_parse_errors():
+    assert all(extract(p)["parse_errors"] == [] for p in ALL)
+    assert extract_treesitter(b"class A {};\n", "A.java", "java")["parse_errors"] == []   # a `;` token after a class (the JDK has 6)
+
+
+def test_kg_of_files_with_syntax_errors(tmp_path):
+    "A KG built from fixture files with a syntax error in the middle (Java, JS, TS): declarations before and after it, the regions in the manifest."
+    m = build_kg([FIXTURES / "broken"], tmp_path / "kg", workers=1, progress=False, cache_dir=False)
+    assert m["counts"]["files_ok"] == 4 and m["counts"]["files_skipped"] == 0 and m["skipped"] == []
+    assert m["counts"]["files_partial"] == 3
+    assert {p["path"]: [(r["line_start"], r["line_end"], r["kind"]) for r in p["parse_errors"]] for p in m["partial"]} == {
+        "p/Shapes.java": [(13, 13, "missing ')'")], "web/produce.ts": [(8, 14, "syntax error")], "web/table.js": [(8, 8, "missing ']'")]}
+    assert all(p["repository"] == "broken" for p in m["partial"])
+    kg = load_kg(tmp_path / "kg")
+    ids = set(kg.entities["id"][kg.entities["declared"]])
+    assert {"p.Shapes.before", "p.Shapes.after", "p.Square", "web.table.before", "web.table.Table.render", "web.table.after",
+            "web.produce.Before", "web.produce.after"} <= ids
+    assert not {"p.Shapes.area", "web.table.broken", "web.produce.Produce"} & ids     # what lies in a region is left out
+    t = set(zip(kg.triples["head"], kg.triples["relation"], kg.triples["tail"]))
+    assert {("p.Shapes.after", "calls", "p.Shapes.before"), ("p.Square", "inherits_from", "p.Shapes"),
+            ("web.table.after", "instantiates", "web.table.Table"), ("web.produce.after", "calls", "web.fmt.fmt"),
+            ("web.produce.after", "param_type", "web.produce.Before")} <= t
+    assert m["validation"]["violations"] == 0
+
+
+def test_mts_and_cts_are_typescript(tmp_path):
+    "`.mts`/`.cts` files are found and read with the TypeScript grammar; their `.mjs`/`.cjs` specifiers name them."
+    (tmp_path / "src/lib").mkdir(parents=True)
+    (tmp_path / "src/lib/a.mts").write_text("export interface Shape { area(): number }\nexport function total(s: Shape): number { return s.area(); }\n")
+    (tmp_path / "src/lib/b.cts").write_text("import { total, Shape } from './a.mjs';\nexport class Sq implements Shape { area(): number { return total(this); } }\n")
+    m = build_kg([tmp_path / "src"], tmp_path / "kg", workers=1, progress=False, cache_dir=False)
+    assert {(f["path"], f["language"]) for f in m["inputs"]} == {("lib/a.mts", "typescript"), ("lib/b.cts", "typescript")}
+    assert m["counts"]["files_ok"] == 2 and m["counts"]["per_language"] == {"typescript": m["counts"]["triples"]}
+    kg = load_kg(tmp_path / "kg")
+    t = set(zip(kg.triples["head"], kg.triples["relation"], kg.triples["tail"]))
+    assert {("lib.b.Sq", "implements", "lib.a.Shape"), ("lib.b.Sq.area", "calls", "lib.a.total"), ("lib.a.total", "param_type", "lib.a.Shape")} <= t
+
+
+IMMER = Path(__file__).parents[1] / "data/external/npm/immer-10.1.1/package/src"
+
+@pytest.mark.skipif(not IMMER.exists(), reason="immer 10.1.1 not fetched: bash benchmarks/fetch_npm.sh immer@10.1.1")
+def test_immer_types_external(tmp_path):
+    "immer's types-external.ts is valid TypeScript the grammar gives up on: extracted outside its two call-signature interfaces."
+    m = build_kg([IMMER], tmp_path / "kg", workers=1, progress=False, cache_dir=False, languages=["typescript"])
+    assert m["counts"]["files_skipped"] == 0
+    assert m["partial"] == [dict(path="types/types-external.ts", repository="src",
+                                 parse_errors=[dict(line_start=164, line_end=230, kind="syntax error")])]
+    kg = load_kg(tmp_path / "kg")
+    ids = set(kg.entities["id"][kg.entities["declared"]])
+    mod = "types.types-external"
+    assert {f"{mod}.Patch", f"{mod}.Patch.op", f"{mod}.Patch.path", f"{mod}.Patch.value", f"{mod}.never_used"} <= ids   # lines 65-69 and 239
+    assert not {f"{mod}.IProduce", f"{mod}.IProduceWithPatches"} & ids                                                 # lines 164-210, 218-230
 
 
 def test_undecodable_bytes_propagate():
