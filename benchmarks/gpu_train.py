@@ -1,7 +1,7 @@
 """GPU training path: the Trainer on CUDA with bf16 autocast, eager vs FlexAttention, tiny and base, compact layout.
 
 Run on a GPU machine from the repo root, with prepared samples (nbs/train.ipynb or `make report` writes them):
-    python benchmarks/gpu_train.py --data data/kg/stdlib/prep-v12000-s0-f0.02 --out /tmp/gpu
+    python benchmarks/gpu_train.py --data data/kg/stdlib/prep-v12000-s0-f0.02-t0.05file-x0.01 --out /tmp/gpu [--runs tiny:eager,base:eager]
 Prints a Markdown table and writes gpu_train.json into --out.
 """
 import argparse, json, statistics, time, platform
@@ -36,8 +36,10 @@ def run(data, out, size, impl, steps, bs, tb):
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(); ap.add_argument("--data", required=True); ap.add_argument("--out", required=True)
     ap.add_argument("--steps", type=int, default=300); ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--runs", default="tiny:eager,tiny:flex,base:flex", help="comma-separated size:attention pairs")
     a = ap.parse_args()
-    res = [run(a.data, a.out, s, i, a.steps, a.batch, tb=(s == "tiny" and i == "flex")) for s, i in (("tiny", "eager"), ("tiny", "flex"), ("base", "flex"))]
+    pairs = [tuple(x.split(":")) for x in a.runs.split(",")]
+    res = [run(a.data, a.out, s, i, a.steps, a.batch, tb=(s == "tiny" and i == "flex")) for s, i in pairs]
     meta = dict(gpu=torch.cuda.get_device_name(0), torch=torch.__version__, python=platform.python_version())
     Path(a.out).mkdir(parents=True, exist_ok=True); (Path(a.out) / "gpu_train.json").write_text(json.dumps(dict(meta=meta, runs=res), indent=2))
     print(meta)
