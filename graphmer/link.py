@@ -14,7 +14,7 @@ from .pyextract import BUILTIN_EXCEPTIONS, SITE_TYPES, is_test_file, local_slot,
 # %% auto #0
 __all__ = ['CLASS_TYPES', 'CALLABLE_TYPES', 'JAVA_THROWABLES', 'EXCEPTION_ROOTS', 'JS_ERRORS', 'MAX_VALUES', 'external_type',
            'Linker', 'resolve', 'member', 'mro', 'parents_of', 'canonical', 'prefer_known', 'external_name',
-           'resolve_ref', 'mark_exceptions', 'analyse', 'add', 'read', 'test_code', 'apply_flow', 'values',
+           'resolve_ref', 'reaches', 'mark_exceptions', 'analyse', 'add', 'read', 'test_code', 'apply_flow', 'values',
            'elt_values', 'def_values', 'decorated_values', 'path_plan', 'path_values', 'external_choice', 'attr_values',
            'call_values', 'callee', 'KGBuffer', 'emit_declarations', 'external', 'emit_bases', 'emit_decorator',
            'value_targets', 'ref_targets', 'emit_refs', 'emit_overrides', 'under_test', 'emit_tested_by', 'link',
@@ -168,21 +168,24 @@ def resolve_ref(self, ref: dict) -> str|None:
 Linker.resolve_ref = resolve_ref
 
 # %% ../nbs/04_link.ipynb #bfa127f6
+def reaches(self, c: str, ext_test, state: dict, roots=frozenset()) -> bool:
+    "Whether class `c`'s declared ancestry reaches one of `roots`, or an unresolved external base whose name passes `ext_test` (memoised in `state`; a cycle reaches nothing)."
+    if c in state: return state[c]
+    state[c] = c in roots
+    if state[c]: return True
+    d = self.defs[c][0]
+    for ref, p in zip(d["bases"] + d["implements"], self.parents.get(c, [])):
+        if (p and p in self.defs and self.types[p] in CLASS_TYPES and self.reaches(p, ext_test, state, roots)) or \
+           (p is None and ref.get("ext") and ext_test(self.external_name(ref) or ref["ext"])):
+            state[c] = True; break
+    return state[c]
+
 def mark_exceptions(self):
     "Retype corpus classes whose declared ancestry reaches an exception class as ExceptionType."
-    state = {}
-    def is_exc(c):
-        if c in state: return state[c]
-        state[c] = c in EXCEPTION_ROOTS
-        if state[c]: return True
-        d = self.defs[c][0]
-        for ref, p in zip(d["bases"] + d["implements"], self.parents.get(c, [])):
-            if (p and p in self.defs and self.types[p] in CLASS_TYPES and is_exc(p)) or \
-               (p is None and ref.get("ext") and self.ext_type(self.external_name(ref) or ref["ext"]) == "ExceptionType"):
-                state[c] = True; break
-        return state[c]
+    state, is_exc = {}, lambda name: self.ext_type(name) == "ExceptionType"
     for c in list(self.parents):
-        if self.types[c] == "Class" and is_exc(c): self.types[c] = "ExceptionType"
+        if self.types[c] == "Class" and self.reaches(c, is_exc, state, EXCEPTION_ROOTS): self.types[c] = "ExceptionType"
+Linker.reaches = reaches
 Linker.mark_exceptions = mark_exceptions
 
 # %% ../nbs/04_link.ipynb #f0a8c96f
@@ -609,17 +612,8 @@ Linker.link = link
 
 def undecided_classes(self) -> list:
     "Corpus classes whose ancestry reaches a base that is declared nowhere we can read (an uninstalled library): whether they are exceptions is unknown, so the validator cannot hold `raises`/`catches` of them to the ontology's range."
-    state = {}
-    def undecided(c):
-        if c in state: return state[c]
-        state[c] = False
-        d = self.defs[c][0]
-        for ref, p in zip(d["bases"] + d["implements"], self.parents.get(c, [])):
-            if (p and p in self.defs and self.types[p] in CLASS_TYPES and undecided(p)) or \
-               (p is None and ref.get("ext") and self.ext_kind(self.external_name(ref) or ref["ext"]) is None):
-                state[c] = True; break
-        return state[c]
-    return sorted(c for c in self.parents if self.types[c] == "Class" and undecided(c))
+    state, unknown = {}, lambda name: self.ext_kind(name) is None
+    return sorted(c for c in self.parents if self.types[c] == "Class" and self.reaches(c, unknown, state))
 
 def external_kinds(self, kg: KGBuffer) -> dict:
     "How many external symbols of the KG are known, by kind, from their declaration outside the corpus; the rest are 'unknown'."
