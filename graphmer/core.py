@@ -6,7 +6,7 @@ Docs: https://graphmer.github.io/graphmer/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #dd7efc18
 from __future__ import annotations
-import ast, configparser, hashlib, os, posixpath, subprocess, sysconfig, tempfile, json, warnings
+import ast, configparser, errno, functools, hashlib, os, posixpath, subprocess, sysconfig, tempfile, json, warnings
 from dataclasses import dataclass
 from pathlib import Path
 try: import tomllib                         # Python 3.11+
@@ -16,9 +16,9 @@ except ImportError:                         # Python 3.10: the tomli backport (a
 
 # %% auto #0
 __all__ = ['EXTRACTOR_VERSION', 'MAX_FILE_BYTES', 'METADATA_FILES', 'LAYOUT_DIRS', 'default_corpus', 'module_name',
-           'resolve_relative', 'sha256_bytes', 'atomic_write_bytes', 'atomic_write_text', 'atomic_write_json',
-           'read_toml', 'read_setup_cfg', 'setup_py_args', 'project_name', 'package_dirs', 'import_roots',
-           'project_dir', 'SourceRoot', 'git_commit', 'source_root', 'project_root', 'project_path']
+           'resolve_relative', 'sha256_bytes', 'file_mode', 'atomic_write_bytes', 'atomic_write_text',
+           'atomic_write_json', 'read_toml', 'read_setup_cfg', 'setup_py_args', 'project_name', 'package_dirs',
+           'import_roots', 'project_dir', 'SourceRoot', 'git_commit', 'source_root', 'project_root', 'project_path']
 
 # %% ../nbs/00_core.ipynb #276381f0
 EXTRACTOR_VERSION = "1.0.0"  # bump when the extracted facts change: it is part of every cache key
@@ -48,15 +48,27 @@ def sha256_bytes(data: bytes) -> str:
     "Hex SHA-256 of `data`."
     return hashlib.sha256(data).hexdigest()
 
+@functools.cache
+def file_mode() -> int:
+    "The mode a new file gets under this process's umask (0o666 minus the umask), read once: files are meant to be shared, like any other tool's."
+    mask = os.umask(0o022); os.umask(mask)
+    return 0o666 & ~mask
+
 def atomic_write_bytes(path: Path|str, data: bytes) -> Path:
-    "Write `data` to `path` through a temporary file and a rename."
+    "Write `data` to `path` through a temporary file and a rename, with the umask's mode; a full disk is a clear error and leaves the previous file whole."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as f: f.write(data)
+        with os.fdopen(fd, "wb") as f:
+            os.fchmod(f.fileno(), file_mode())
+            f.write(data)
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True); raise
+    except BaseException as e:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise OSError(e.errno, f"no space left on the device while writing {path} ({len(data):,} bytes): free some space and run again; "
+                                   f"{'the previous file is unchanged' if path.exists() else 'nothing was written'}") from e
+        raise
     return path
 
 def atomic_write_text(path: Path|str, text: str) -> Path:

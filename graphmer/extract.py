@@ -7,6 +7,7 @@ Docs: https://graphmer.github.io/graphmer/extract.html.md"""
 # %% ../nbs/05_extract.ipynb #ebfee72c
 from __future__ import annotations
 import gc, json, marshal, os, platform, stat, struct, sys, time, zlib
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
@@ -25,11 +26,11 @@ from .ontology import ontology_dict, validate
 from .pyextract import extract_python
 
 # %% auto #0
-__all__ = ['TS_EXTENSIONS', 'LANGUAGE_OF', 'ALL_LANGUAGES', 'EXCLUDED_DIRS', 'EXTRACTOR_MODULES', 'KG_MODULES', 'SCHEMAS',
-           'IN_PROCESS_MAX', 'OUTPUTS', 'SourceFile', 'discover', 'module_source', 'code_fingerprint',
+__all__ = ['TS_EXTENSIONS', 'LANGUAGE_OF', 'ALL_LANGUAGES', 'EXCLUDED_DIRS', 'WALK_SKIPS', 'EXTRACTOR_MODULES', 'KG_MODULES',
+           'SCHEMAS', 'IN_PROCESS_MAX', 'OUTPUTS', 'SourceFile', 'discover', 'module_source', 'code_fingerprint',
            'extractor_fingerprint', 'kg_fingerprint', 'check_file', 'extract_file', 'FactsCache', 'write_table',
            'jsonl_bytes', 'write_jsonl', 'extract_all', 'hash_files', 'input_digest', 'up_to_date', 'externals_digest',
-           'build_kg', 'KG', 'input_files', 'load_kg']
+           'EmptyCorpusError', 'build_kg', 'KG', 'input_files', 'load_kg']
 
 # %% ../nbs/05_extract.ipynb #91879293
 from .tsextract import TS_LANGUAGES
@@ -52,9 +53,17 @@ class SourceFile:
     module: str|None = None  # Python: the module id, named from the file's import root (`SourceRoot.module`)
 
 # %% ../nbs/05_extract.ipynb #1bded860
+WALK_SKIPS = ("broken symlink", "symlink out of the corpus")   # files skipped while walking, before any byte is read
+
+def _link_problem(path: str, inside: list[str]) -> str|None:
+    "Why the symbolic link `path` is not followed: it leads nowhere, or out of every corpus root (`inside`: their real paths); None when it stays in."
+    if not os.path.exists(path): return WALK_SKIPS[0]
+    real = os.path.realpath(path)
+    return None if any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in inside) else WALK_SKIPS[1]
+
 def discover(roots: list[SourceRoot], languages=ALL_LANGUAGES, exclude=EXCLUDED_DIRS) -> tuple[list, list]:
-    "Source files under `roots` in a fixed order, with their Python module ids, and the files skipped while walking (broken symlinks)."
-    files, skipped = [], []
+    "Source files under `roots` in a fixed order, with their Python module ids, and the files skipped while walking (`WALK_SKIPS`: links that lead nowhere or out of the corpus)."
+    files, skipped, inside = [], [], [os.path.realpath(r.path) for r in roots]
     for ri, root in enumerate(roots):
         for d, dirs, names in os.walk(root.path):
             dirs[:] = sorted(x for x in dirs if not _skip_dir(d, x, exclude))
@@ -62,8 +71,8 @@ def discover(roots: list[SourceRoot], languages=ALL_LANGUAGES, exclude=EXCLUDED_
                 lang = LANGUAGE_OF.get(os.path.splitext(n)[1])
                 if lang not in languages: continue
                 full = os.path.join(d, n); rel = Path(full).relative_to(root.path).as_posix()
-                if os.path.islink(full) and not os.path.exists(full):
-                    skipped.append(dict(path=rel, repository=root.repository, reason="broken symlink")); continue
+                if os.path.islink(full) and (why := _link_problem(full, inside)):
+                    skipped.append(dict(path=rel, repository=root.repository, reason=why)); continue
                 files.append(SourceFile(ri, rel, lang, root.module(rel) if lang == "python" else None))
     return files, skipped
 
@@ -306,6 +315,9 @@ def _write_and_validate(out: Path, kg: KGBuffer, run_validation: bool, t0: float
         for j in jobs: j.result()
     return tables, checks, dict(write_s=time.perf_counter() - t0, validate_s=t2 - t1)
 
+class EmptyCorpusError(ValueError):
+    "A corpus with no code to extract: a KG built from it would be empty and no model could train on it."
+
 def build_kg(sources=None,                 # directories of code (default: the interpreter's standard library)
              out_dir="data/kg/stdlib",      # where the KG directory is written
              workers: int = 2,              # extraction processes (1: in this process)
@@ -329,6 +341,9 @@ def build_kg(sources=None,                 # directories of code (default: the i
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     cache = None if cache_dir is False else Path(cache_dir or out / ".cache")
     files, skipped = discover(roots, languages)
+    if not files: raise EmptyCorpusError(f"no source files ({', '.join(languages)}) under {', '.join(str(r.path) for r in roots)}"
+                                         + (f"; {len(skipped)} skipped while walking ({skipped[0]['path']}: {skipped[0]['reason']}, ...)" if skipped else "")
+                                         + ": point SOURCES at a directory of code, or add its language with --languages")
     hashes = hash_files(roots, files, max_file_bytes)
     digest = sha256_bytes((input_digest(roots, files, hashes, max_file_bytes, languages) + externals_digest(resolve_installed)).encode())
     if cache is not None and (prev := up_to_date(out, digest)) and (run_validation <= (out / "validation.json").exists()):
@@ -342,6 +357,10 @@ def build_kg(sources=None,                 # directories of code (default: the i
         del facts_cache   # frees the unused entries
         t2 = time.perf_counter()
         ok = [(r["facts"], dict(repository=roots[f.root].repository, commit=roots[f.root].commit)) for f, r in zip(files, results) if r["status"] == "ok"]
+        if not ok:
+            why = Counter(r["reason"].split(":")[0] for r in results)
+            raise EmptyCorpusError(f"{len(files)} source files found but none could be extracted ({', '.join(f'{n} {w}' for w, n in why.most_common())}): "
+                                   "the KG would be empty; fix the files or point SOURCES at other code")
         index = ExternalIndex(resolve_installed=resolve_installed, cache_dir=None if cache is None else cache / "externals")
         kg, redefined = link_files(ok, index)
         notes = kg.notes
@@ -373,7 +392,7 @@ def _manifest(roots, files, results, skipped, tables, redefined, checks, workers
         sources=[dict(path=str(r.path), repository=r.repository, commit=r.commit) for r in roots],
         inputs=[dict(path=f.relpath, repository=roots[f.root].repository, language=f.language, sha256=r["sha256"], bytes=r["bytes"])
                 for f, r in zip(files, results)],
-        counts=dict(files=len(files) + sum(s["reason"] == "broken symlink" for s in skipped),
+        counts=dict(files=len(files) + sum(s["reason"] in WALK_SKIPS for s in skipped),
                     files_ok=sum(r["status"] == "ok" for r in results), files_skipped=len(skipped), files_partial=len(partial),
                     lines=sum(r["facts"]["lines"] for r in results if r["status"] == "ok"), entities=tables["entities"].num_rows, triples=tables["triples"].num_rows,
                     mentions=tables["mentions"].num_rows, per_relation=_counts(tables["triples"], "relation"),
