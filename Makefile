@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh clone:  `make report` (the main job) and `make test` (all tests).
 # Both create .venv inside the repo on first use; later runs reuse it: the install is redone only when the
-# content of pyproject.toml or constraints.txt changes (a hash in .venv/.installed, not file times).
+# content of pyproject.toml or constraints.txt changes (a hash in .venv/.installed, not file times). An install that was
+# interrupted (.venv/.installing left behind) is not patched up: the venv is rebuilt from scratch, so `make` heals itself.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -13,11 +14,13 @@ WORKERS ?= 2
 
 setup:
 	@h=$$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1); \
+	if [ -e $(VENV)/.installing ]; then echo "$(VENV) was left half-installed by an interrupted set-up: rebuilding it"; rm -rf $(VENV); fi; \
 	if [ ! -x $(BIN)/python ] || [ "$$(cat $(STAMP) 2>/dev/null)" != "$$h" ]; then \
 	  echo "setting up $(VENV) (torch pinned by constraints.txt)"; \
+	  mkdir -p $(VENV) && touch $(VENV)/.installing && rm -f $(STAMP) && \
 	  ( test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) ) && \
 	  $(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev]' && \
-	  echo $$h > $(STAMP); \
+	  echo $$h > $(STAMP) && rm -f $(VENV)/.installing; \
 	fi
 
 # Headless Chromium and its WebDriver from Debian/Ubuntu apt, for tests/test_html_browser.py; installed only when missing
