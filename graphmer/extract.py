@@ -6,7 +6,7 @@ Docs: https://graphmer.github.io/graphmer/extract.html.md"""
 
 # %% ../nbs/05_extract.ipynb #ebfee72c
 from __future__ import annotations
-import gc, json, marshal, os, platform, stat, struct, sys, time, zlib
+import gc, json, marshal, os, platform, signal, stat, struct, sys, threading, time, zlib
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
@@ -27,10 +27,11 @@ from .pyextract import extract_python
 
 # %% auto #0
 __all__ = ['TS_EXTENSIONS', 'LANGUAGE_OF', 'ALL_LANGUAGES', 'EXCLUDED_DIRS', 'WALK_SKIPS', 'EXTRACTOR_MODULES', 'KG_MODULES',
-           'SCHEMAS', 'IN_PROCESS_MAX', 'OUTPUTS', 'SourceFile', 'discover', 'module_source', 'code_fingerprint',
-           'extractor_fingerprint', 'kg_fingerprint', 'check_file', 'extract_file', 'FactsCache', 'write_table',
-           'jsonl_bytes', 'write_jsonl', 'extract_all', 'hash_files', 'input_digest', 'up_to_date', 'externals_digest',
-           'EmptyCorpusError', 'build_kg', 'KG', 'input_files', 'load_kg']
+           'FILE_TIME_LIMIT', 'TIMED_OUT', 'SCHEMAS', 'IN_PROCESS_MAX', 'OUTPUTS', 'SourceFile', 'discover',
+           'module_source', 'code_fingerprint', 'extractor_fingerprint', 'kg_fingerprint', 'check_file', 'time_limit',
+           'extract_file', 'FactsCache', 'write_table', 'jsonl_bytes', 'write_jsonl', 'extract_all', 'hash_files',
+           'input_digest', 'up_to_date', 'externals_digest', 'EmptyCorpusError', 'build_kg', 'KG', 'input_files',
+           'load_kg']
 
 # %% ../nbs/05_extract.ipynb #91879293
 from .tsextract import TS_LANGUAGES
@@ -114,6 +115,8 @@ def _skip_reason(e: BaseException) -> str:
     if isinstance(e, SyntaxError): return f"syntax error: line {e.lineno}: {e.msg}"
     if isinstance(e, UnicodeDecodeError): return f"undecodable: {e.encoding} {e.reason} at byte {e.start}"
     if isinstance(e, RecursionError): return "too deeply nested to parse"
+    if isinstance(e, UnicodeError): return f"undecodable: {e}"              # a codec that failed in its own way (punycode, idna)
+    if isinstance(e, LookupError): return f"bad coding declaration: {e}"   # an unknown codec, or one that is no text encoding (rot13, zlib_codec)
     if isinstance(e, ValueError) and "null bytes" in str(e): return "binary file (NUL bytes)"
     return f"extractor error: {type(e).__name__}: {e}"
 
@@ -130,12 +133,29 @@ def check_file(path: Path, max_bytes: int) -> tuple[bytes|None, str|None]:
     return data, None
 
 # %% ../nbs/05_extract.ipynb #9afcac97
+FILE_TIME_LIMIT = 60.0   # seconds one file may take to extract: no file can hang a build (the slowest standard-library file takes about 1 s)
+TIMED_OUT = "timed out"  # reason of a file that took longer; never cached (a loaded machine may be the cause)
+
+class _FileTimeout(Exception): pass
+
+@contextmanager
+def time_limit(seconds: float|None):
+    "Raise `_FileTimeout` in this block after `seconds` of wall time (an interval timer: main thread of a process only, else no limit)."
+    if not seconds or threading.current_thread() is not threading.main_thread(): yield; return
+    def _alarm(*_): raise _FileTimeout()
+    old = signal.signal(signal.SIGALRM, _alarm); signal.setitimer(signal.ITIMER_REAL, seconds)
+    try: yield
+    finally: signal.setitimer(signal.ITIMER_REAL, 0); signal.signal(signal.SIGALRM, old)
+
 def extract_file(task: tuple) -> dict:
-    "Facts (or the skip reason) for one file; `task` = (root path, SourceFile, max bytes)."
-    root, f, max_bytes = task
+    "Facts (or the skip reason) for one file; `task` = (root path, SourceFile, max bytes[, time limit in seconds])."
+    root, f, max_bytes, *limit = task
     data, reason = check_file(Path(root) / f.relpath, max_bytes)
     if data is None: return dict(status="skipped", reason=reason, sha256=None, bytes=None)
-    try: out = dict(status="ok", facts=_facts(data, f))
+    limit = limit[0] if limit else FILE_TIME_LIMIT
+    try:
+        with time_limit(limit): out = dict(status="ok", facts=_facts(data, f))
+    except _FileTimeout: out = dict(status="skipped", reason=f"{TIMED_OUT}: extraction took over {limit:g} s")
     except Exception as e: out = dict(status="skipped", reason=_skip_reason(e))
     return out | dict(sha256=sha256_bytes(data), bytes=len(data))
 
@@ -254,7 +274,7 @@ def extract_all(roots, files, hashes, cache: FactsCache|None, workers, max_bytes
     with ProcessPoolExecutor(max_workers=workers, initializer=gc.enable) if pool else nullcontext() as ex:
         done = ex.map(extract_file, tasks, chunksize=8) if pool else map(extract_file, tasks)
         for i, r in zip(todo, _progress(done, len(tasks), progress, "extract")):
-            if cache is not None and r["sha256"] is not None: cache.put(_cache_key(fp, files[i], r["sha256"]), r)
+            if cache is not None and r["sha256"] is not None and not r.get("reason", "").startswith(TIMED_OUT): cache.put(_cache_key(fp, files[i], r["sha256"]), r)
             results[i] = r | dict(cached=False)
     return results
 
