@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 CORPUS ?=
 WORKERS ?= 2
 
-.PHONY: setup browser report test export clean-nbs readme check-sync nbtest pytest
+.PHONY: setup browser report test test-fast export clean-nbs readme check-sync nbtest pytest pytest-fast
 
 setup:
 	@h=$$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1); \
@@ -42,6 +42,10 @@ report: setup
 # ---- tests ----------------------------------------------------------------------------------
 test: setup check-sync nbtest pytest
 
+# The edit loop: the library notebooks and the tests not marked `slow` (the integration tests: papermill runs of the
+# runnable notebooks, the whole standard library's KG, a fresh environment, the browser), a few minutes.
+test-fast: setup check-sync nbtest pytest-fast
+
 # nbdev-export and nbdev-clean must be no-ops on a committed tree: run both on a copy and compare.
 check-sync: setup
 	@tmp=$$(mktemp -d) && cp -r nbs graphmer pyproject.toml $$tmp/ && \
@@ -54,11 +58,18 @@ check-sync: setup
 	  echo "nbdev-export or nbdev-clean changed files: edit the notebooks, export, clean, and commit."; exit 1; fi; \
 	echo "nbdev-export and nbdev-clean: no changes"
 
+# The library notebooks: not index.ipynb (the README's source) nor the runnable notebooks (graphmer.core.RUNNABLE),
+# which the integration tests run with papermill.
 nbtest: setup
-	$(BIN)/nbdev-test --n-workers 2 --skip-file-re '^(index|build_kg|train|evaluate|explore)\.ipynb$$'
+	@runnable=$$($(BIN)/python -c 'from graphmer.core import RUNNABLE; print("|".join(RUNNABLE))') && \
+	echo "nbdev-test: the library notebooks (not index, $$runnable)" && \
+	$(BIN)/nbdev-test --n-workers 2 --skip-file-re "^(index|$$runnable)\.ipynb$$"
 
 pytest: setup browser
 	$(BIN)/python -m pytest tests -q
+
+pytest-fast: setup
+	$(BIN)/python -m pytest tests -q -m "not slow"
 
 export: setup
 	$(BIN)/nbdev-export && $(BIN)/nbdev-clean

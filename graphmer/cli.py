@@ -1,4 +1,4 @@
-"""`graphmer build-kg`, `graphmer validate` and `graphmer report`: the pipeline from a terminal.
+"""`graphmer build-kg`, `graphmer validate` and `graphmer run` (the main job): the pipeline from a terminal.
 
 Docs: https://graphmer.github.io/graphmer/cli.html.md"""
 
@@ -6,14 +6,15 @@ Docs: https://graphmer.github.io/graphmer/cli.html.md"""
 
 # %% ../nbs/07_cli.ipynb #0f36922d
 from __future__ import annotations
-import argparse, json, sys
+import argparse, json, os, sys
 from pathlib import Path
+from . import __version__
 from .core import project_path
 from .extract import ALL_LANGUAGES, build_kg, load_kg
 from .ontology import validate
 
 # %% auto #0
-__all__ = ['parser', 'cmd_build_kg', 'cmd_validate', 'main']
+__all__ = ['parser', 'cmd_build_kg', 'cmd_validate', 'cmd_run', 'main']
 
 # %% ../nbs/07_cli.ipynb #fa20f579
 def _languages(s: str) -> list[str]:
@@ -32,6 +33,7 @@ def _positive(s: str) -> int:
 def parser() -> argparse.ArgumentParser:
     "The `graphmer` argument parser."
     p = argparse.ArgumentParser(prog="graphmer", description="GraphMER-SE: code knowledge graphs and a graph-aware code encoder.")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build-kg", help="extract the code KG of one or more source directories")
     b.add_argument("sources", nargs="*", help="directories of code (default: this interpreter's standard library)")
@@ -44,6 +46,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     v = sub.add_parser("validate", help="run the ontology validator on a KG directory")
     v.add_argument("kg", help="KG directory")
+    sub.add_parser("run", add_help=False, help="the main job: build the KG, train, evaluate and write the reports "
+                   "(the arguments of `python -m graphmer.report`; `graphmer run --help` lists them)")
     return p
 
 # %% ../nbs/07_cli.ipynb #f2201b83
@@ -67,12 +71,29 @@ def cmd_validate(a) -> int:
         print(f"{'ok ' if row.ok else 'BAD'} {row.check:<32} {row.violations:>7} / {row.checked}" + (f"  ({row.unverified} unverified)" if row.unverified else ""))
     return 0 if r["ok"].all() else 1
 
-def main(argv=None) -> int:
-    "Entry point of the `graphmer` console script."
-    a = parser().parse_args(argv)
+def cmd_run(rest: list[str]) -> int:
+    from graphmer.report import main as report_main    # imported here: the other commands need neither papermill nor nbconvert
+    return report_main(rest, prog="graphmer run")
+
+# %% ../nbs/07_cli.ipynb #943ea76a
+def _run(argv) -> int:
+    p = parser()
+    a, rest = p.parse_known_args(argv)
+    if a.command == "run": return cmd_run(rest)
+    if rest: p.error(f"unrecognized arguments: {' '.join(rest)}")
     try: return {"build-kg": cmd_build_kg, "validate": cmd_validate}[a.command](a)
     except (FileNotFoundError, NotADirectoryError, ValueError) as e:
         print(f"graphmer {a.command}: error: {e}", file=sys.stderr); return 2
+
+def main(argv=None) -> int:
+    "Entry point of the `graphmer` console script."
+    try:
+        rc = _run(argv)
+        sys.stdout.flush()                      # a closed pipe shows here, while it can still be handled
+        return rc
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())   # the interpreter's last flush goes nowhere
+        return 1
 
 # %% ../nbs/07_cli.ipynb #d57e1476
 if __name__ == "__main__": sys.exit(main())

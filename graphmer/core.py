@@ -15,10 +15,11 @@ except ImportError:                         # Python 3.10: the tomli backport (a
     except ImportError: tomllib = None
 
 # %% auto #0
-__all__ = ['EXTRACTOR_VERSION', 'MAX_FILE_BYTES', 'METADATA_FILES', 'LAYOUT_DIRS', 'default_corpus', 'module_name',
+__all__ = ['EXTRACTOR_VERSION', 'MAX_FILE_BYTES', 'METADATA_FILES', 'LAYOUT_DIRS', 'RUNNABLE', 'default_corpus', 'module_name',
            'resolve_relative', 'sha256_bytes', 'file_mode', 'atomic_write_bytes', 'atomic_write_text',
            'atomic_write_json', 'read_toml', 'read_setup_cfg', 'setup_py_args', 'project_name', 'package_dirs',
-           'import_roots', 'project_dir', 'SourceRoot', 'git_commit', 'source_root', 'project_root', 'project_path']
+           'import_roots', 'project_dir', 'SourceRoot', 'git_commit', 'source_root', 'project_root', 'project_path',
+           'runnable_notebook']
 
 # %% ../nbs/00_core.ipynb #276381f0
 EXTRACTOR_VERSION = "1.0.0"  # bump when the extracted facts change: it is part of every cache key
@@ -258,3 +259,11 @@ def project_path(p) -> Path:
     "`p` if absolute, else `p` under the project root."
     p = Path(p).expanduser()
     return p if p.is_absolute() else project_root() / p
+
+# %% ../nbs/00_core.ipynb #8e0d046a
+RUNNABLE = ("build_kg", "train", "evaluate", "explore")   # the runnable notebooks: nbs/<name>.ipynb, each with a `parameters` cell
+
+def runnable_notebook(name: str) -> Path:
+    "Path of the runnable notebook `name` (one of `RUNNABLE`) in the project's `nbs/`."
+    if name not in RUNNABLE: raise ValueError(f"no runnable notebook {name!r}: choose from {', '.join(RUNNABLE)}")
+    return project_root() / "nbs" / f"{name}.ipynb"

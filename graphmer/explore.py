@@ -96,7 +96,7 @@ _LISTED = ["id", "type", "name", "path", "line_start"]
 def search_entities(wb: Workbench, text: str,
                     limit: int = 50,        # most rows returned
                    ) -> pd.DataFrame:
-    "Entities whose id or name contains `text` (case-insensitive), best matches first."
+    "Entities whose id or name contains `text` (case-insensitive), best matches first, declared entities before external symbols."
     q = str(text).strip().lower()
     if not q: return wb.kg.entities[_LISTED].iloc[:0]
     ids, names = wb._lower
@@ -105,7 +105,8 @@ def search_entities(wb: Workbench, text: str,
     rank = np.select([names == q, np.char.startswith(names.astype(str), q), np.char.endswith(ids.astype(str), "." + q), in_name, in_id],
                      [0, 1, 2, 3, 4], 9)
     hit = np.flatnonzero(rank < 9)
-    order = hit[np.lexsort((ids[hit], [len(s) for s in ids[hit]], rank[hit]))][:limit]
+    external = ~wb.kg.entities["declared"].to_numpy(bool)
+    order = hit[np.lexsort((ids[hit], [len(s) for s in ids[hit]], external[hit], rank[hit]))][:limit]
     return wb.kg.entities[_LISTED].iloc[order].reset_index(drop=True)
 
 def file_entities(wb: Workbench, path: str) -> pd.DataFrame:
@@ -319,7 +320,7 @@ def decay_figure(model: GraphMER,
         fig.add_trace(go.Scatter(x=[gd], y=[tab[h, -1]], mode="markers", marker=dict(symbol="x", size=11, color=c),
                                  name=f"head {h}: graph token", showlegend=h == 0, legendgroup="graph"))
     return fig.update_layout(title=f"decay f(sp) = λ^GELU(√sp − p_h) per head, λ = {model.config.decay_lambda} (×: the graph token, learned distance {gd:.2f})",
-                             xaxis_title="graph distance sp (hops)", yaxis_title="f(sp)", height=380, width=900)
+                             xaxis_title="graph distance sp (hops)", yaxis_title="f(sp)", height=380)
 
 def sample_batch(sample: dict, vocab_size: int, leaves: bool = True) -> dict:
     "Model inputs (compact layout, batch of 1) of `sample` as it is, nothing masked; `leaves=False` drops its injected tails."
@@ -367,6 +368,7 @@ def _position_labels(batch: dict, tokenizer, a: int, b: int) -> tuple[np.ndarray
 def attention_figure(wb: Workbench, w: Window,
                      layer: int = 0,
                      span: int = 40,         # roots shown (with their leaves), from a few before the mention
+                     max_ticks: int = 48,    # labelled positions per axis (more would overlap): every position, else roots only, thinned
                     ) -> go.Figure:
     "Heatmaps of `layer`'s attention on window `w`, one subplot per head: rows are queries, columns keys, over `span` roots and their leaves."
     from plotly.subplots import make_subplots
@@ -383,11 +385,13 @@ def attention_figure(wb: Workbench, w: Window,
         fig.add_trace(go.Heatmap(z=z, x=pos, y=pos, coloraxis="coloraxis", customdata=np.array(labels)[None].repeat(len(sel), 0),
                                  hovertemplate="query %{y}<br>key %{x}: %{customdata}<br>p = %{z:.3f}<extra>head " + str(h) + "</extra>"),
                       row=h // cols + 1, col=h % cols + 1)
-    fig.update_xaxes(tickvals=pos, ticktext=labels, tickfont=dict(size=7), tickangle=-90)
-    fig.update_yaxes(tickvals=pos, ticktext=labels, tickfont=dict(size=7), autorange="reversed")
-    size = max(450, 9 * len(sel) + 150)
-    return fig.update_layout(title=f"layer {layer} attention on roots {a}..{b - 1} and their leaves (rows attend to columns)",
-                             coloraxis=dict(colorscale="Blues", cmin=0), width=cols * size, height=rows * size)
+    roots = np.flatnonzero(batch["slot"][0].cpu().numpy()[sel] == -1)
+    ticks = pos if len(pos) <= max_ticks else roots[::max(1, -(-len(roots) // max_ticks))]
+    tl = [labels[i] for i in ticks]                                     # every position keeps its label in the hover text
+    fig.update_xaxes(tickvals=ticks, ticktext=tl, tickfont=dict(size=7), tickangle=-90)
+    fig.update_yaxes(tickvals=ticks, ticktext=tl, tickfont=dict(size=7), autorange="reversed")
+    return fig.update_layout(title=f"layer {layer} attention on roots {a}..{b - 1} and their leaves (rows attend to columns)",   # no width:
+                             coloraxis=dict(colorscale="Blues", cmin=0), height=rows * 420 + 100)                              # as wide as its tab
 
 # %% ../nbs/18_explore.ipynb #f6e75b8e
 VIEWS = ("triples", "graph", "sample", "predictions", "attention")
@@ -427,10 +431,11 @@ def entity_views(wb: Workbench, entity: str, relation: str = "", k: int = 5, lay
     return {v: view_objects(wb, v, entity, relation, k, layer) for v in views}
 
 def display_objects(objs: list):
-    "Display view objects: Markdown strings and DataFrames with IPython's `display`, figures with `fig.show()` (the renderer of `pio.renderers.default`)."
+    "Display view objects: tables as the explorer's tabs show them (`mime_bundle`), Markdown strings with IPython's `display`, figures with `fig.show()` (the renderer of `pio.renderers.default`)."
     from IPython.display import display, Markdown
     for o in objs:
         if isinstance(o, go.Figure): o.show()
+        elif isinstance(o, pd.DataFrame): display(mime_bundle(o)["data"], raw=True)
         else: display(Markdown(o) if isinstance(o, str) else o)
 
 def show_static(wb: Workbench, entity: str = "", relation: str = "", k: int = 5, layer: int = 0, views=VIEWS) -> dict:
@@ -443,9 +448,10 @@ def show_static(wb: Workbench, entity: str = "", relation: str = "", k: int = 5,
 
 # %% ../nbs/18_explore.ipynb #47831a83
 def mime_bundle(obj) -> dict:
-    "A display_data output of `obj` (a DataFrame: HTML table; a Figure: plotly JSON + HTML; a str: Markdown)."
+    "A display_data output of `obj` (a DataFrame: HTML table, every cell whole; a Figure: plotly JSON + HTML; a str: Markdown)."
     if isinstance(obj, pd.DataFrame):
-        data = {"text/html": obj.to_html(index=False, max_rows=300, classes="dataframe"), "text/plain": obj.to_string(max_rows=60)}
+        with pd.option_context("display.max_colwidth", None):     # pandas would cut ids and paths to 50 characters
+            data = {"text/html": obj.to_html(index=False, max_rows=300, classes="dataframe"), "text/plain": obj.to_string(max_rows=60)}
     elif isinstance(obj, go.Figure):
         data = {"application/vnd.plotly.v1+json": json.loads(obj.to_json()) | {"config": {"responsive": True}},
                 "text/html": obj.to_html(full_html=False, include_plotlyjs="cdn"), "text/plain": f"<Figure: {obj.layout.title.text}>"}

@@ -10,13 +10,14 @@ import argparse, ast, copy, html, io, json, os, platform, re, shutil, sys, time,
 from datetime import datetime, timezone
 from pathlib import Path
 from nbformat.v4 import new_code_cell, new_output
-from .core import atomic_write_json, atomic_write_text, git_commit, project_path, project_root
+from .core import RUNNABLE, atomic_write_json, atomic_write_text, git_commit, project_path, project_root, runnable_notebook
 
 # %% auto #0
 __all__ = ['PLOTLY_MIME', 'WIDGET_VIEW', 'WIDGET_STATE', 'REPORT_CSS', 'MODELS', 'METRICS', 'SETTINGS', 'INDEX_CSS',
            'notebook_parameters', 'params_html', 'count_figures', 'prepare_for_html', 'notebook_html', 'to_html',
-           'run_notebook', 'job_steps', 'parse_params', 'machine_info', 'write_run_record', 'load_runs', 'eval_table',
-           'compare_table', 'run_section', 'index_html', 'write_index', 'readme_markdown', 'write_readme', 'main']
+           'run_notebook', 'job_steps', 'parse_params', 'machine_info', 'kg_sources', 'write_run_record', 'load_runs',
+           'eval_table', 'compare_table', 'run_section', 'index_html', 'write_index', 'readme_markdown', 'write_readme',
+           'main']
 
 # %% ../nbs/08_report.ipynb #2849c1d7
 def _assignments(src: str) -> dict:
@@ -180,7 +181,7 @@ def to_html(nb_path: Path,               # executed notebook
     return atomic_write_text(out or nb_path.with_suffix(".html"), notebook_html(nbformat.read(nb_path, as_version=4), nb_path.stem, index_href))
 
 # %% ../nbs/08_report.ipynb #e9ec627c
-def run_notebook(name: str,                 # runnable notebook in nbs/, without .ipynb
+def run_notebook(name: str,                 # runnable notebook (one of `RUNNABLE`)
                  parameters: dict,          # papermill parameters (`-p` values)
                  reports_dir="reports",     # where the executed notebook and its HTML go
                  log_output: bool = True,   # stream the notebook's output (progress bars) to this terminal
@@ -189,7 +190,7 @@ def run_notebook(name: str,                 # runnable notebook in nbs/, without
     "Execute `nbs/{name}.ipynb` with papermill into `reports_dir` and render it to HTML (also when it fails)."
     import papermill as pm
     root = project_root()
-    src, out = root / "nbs" / f"{name}.ipynb", Path(reports_dir) / f"{name}.ipynb"
+    src, out = runnable_notebook(name), Path(reports_dir) / f"{name}.ipynb"
     if not src.exists(): raise FileNotFoundError(f"no runnable notebook {src}")
     out.parent.mkdir(parents=True, exist_ok=True)
     try: pm.execute_notebook(str(src), str(out), parameters=parameters, cwd=str(root), log_output=log_output, progress_bar=False)
@@ -236,14 +237,21 @@ def machine_info(device: str|None = None, # device the run trained on (summary.j
     return dict(platform=platform.platform(), machine=platform.machine(), cpus=os.cpu_count(), python=platform.python_version(),
                 torch=torch.__version__, device=device or ("cuda" if gpu else "cpu"), gpu=gpu)
 
+def kg_sources(kg_dir) -> dict|None:
+    "What the KG at `kg_dir` was built from: its manifest's `sources` (repository, path, commit) and input digest; None without a manifest."
+    m = _read_json(project_path(kg_dir) / "manifest.json")
+    return None if m is None else dict(kg_dir=str(project_path(kg_dir)), sources=m.get("sources", []), input_digest=m.get("input_digest"))
+
 def write_run_record(rec: dict,      # what the job knows: run_id, run_dir, started, args, notebooks, status
                      out_dir: Path,  # the run's reports folder
                     ) -> Path:
-    "Complete `rec` with the finish time, machine, versions and the run's config/summary/eval, and write `out_dir/run.json`."
+    "Complete `rec` with the finish time, machine, versions, the run's config/summary/eval and its KG's sources, and write `out_dir/run.json`."
     from graphmer import __version__
     run_dir = Path(rec["run_dir"])
     for k in ("config", "summary", "eval"):
         if (v := _read_json(run_dir / f"{k}.json")) is not None: rec[k] = v
+    kg_dir = ((rec.get("config") or {}).get("data") or {}).get("kg_dir") or (rec.get("args") or {}).get("kg_dir")
+    if kg_dir and (kg := kg_sources(kg_dir)) is not None: rec["kg"] = kg   # recorded now: a later build may overwrite the KG directory
     rec.update(finished=datetime.now(timezone.utc).isoformat(timespec="seconds"), graphmer=__version__, git_commit=git_commit(project_root()),
                machine=machine_info((rec.get("summary") or {}).get("device")))
     return atomic_write_json(Path(out_dir) / "run.json", rec)
@@ -296,13 +304,13 @@ def _get(d, *keys):
 
 # %% ../nbs/08_report.ipynb #b81fd6ce
 def eval_table(split: str, res: dict) -> str:
-    "Headline table of one split of eval.json: models x MRR and hits@k, GraphMER highlighted, each column's best in bold."
+    "Headline table of one split of eval.json: models x MRR and hits@k, the best value of each column highlighted (whichever model has it)."
     models = [m for m in MODELS if isinstance(res.get(m), dict)] + [m for m in res if m not in MODELS and isinstance(res[m], dict)]
     cols = list(METRICS) + (["n"] if any("n" in res[m] for m in models) else [])
     best = {k: max((res[m][k] for m in models if isinstance(res[m].get(k), (int, float))), default=None) for k in METRICS}
     cell = lambda m, k: (f"<b>{_fmt(res[m].get(k))}</b>" if k in best and res[m].get(k) == best[k] else _fmt(res[m].get(k)))
     rows = [[html.escape(m)] + [cell(m, k) for k in cols] for m in models]
-    return f"<h4>{html.escape(split)}</h4>" + _table(["model"] + cols, rows, ["gm-ours" if m == "graphmer" else "" for m in models], "gm-eval")
+    return f"<h4>{html.escape(split)}</h4>" + _table(["model"] + cols, rows, cls="gm-eval")
 
 _COMPARE = (("run", lambda r: f'<a href="#{html.escape(r["folder"])}">{html.escape(r["run_id"])}</a>'),
             ("date", lambda r: _date(r.get("started"))),
@@ -341,6 +349,8 @@ def run_section(r: dict, reports_dir: Path) -> str:
                                             _fmt(m.get("gpu")) if m.get("gpu") else "") if x)
     settings = [(f"{s}.{k}", _get(r, "config", s, k)) for s, k in SETTINGS if _get(r, "config", s, k) is not None]
     if _get(r, "args", "corpus") is not None: settings.insert(0, ("corpus", _get(r, "args", "corpus") or "standard library"))
+    if corpus := ", ".join(s["repository"] for s in _get(r, "kg", "sources") or []):   # what the KG directory held for this run
+        settings = [(k, f"{v} ({corpus})" if k == "data.kg_dir" else v) for k, v in settings]
     conf = "".join(f"<dt>{html.escape(k)}</dt><dd>{_fmt(v, None)}</dd>" for k, v in settings)
     ev = r.get("eval") or {}
     evals = "".join(eval_table(s, ev[s]) for s in ("inductive", "transductive") if isinstance(ev.get(s), dict)) or "<p><i>not evaluated</i></p>"
@@ -360,7 +370,7 @@ table { border-collapse: collapse; font-size: 13px; margin: 4px 0 12px; }
 th, td { border-bottom: 1px solid #ddd; padding: 3px 10px; text-align: right; }
 th:first-child, td:first-child { text-align: left; white-space: nowrap; }
 thead th { background: #f3f4f6; }
-tr.gm-ours td { background: #fff4c2; font-weight: 600; }
+table.gm-eval b { background: #fff4c2; padding: 0 3px; }
 .gm-ok { white-space: nowrap; color: #176f2c; font-size: 12px; border: 1px solid #176f2c; border-radius: 3px; padding: 0 4px; }
 .gm-bad { white-space: nowrap; color: #b42318; font-size: 12px; border: 1px solid #b42318; border-radius: 3px; padding: 0 4px; }
 .gm-meta { color: #555; font-size: 13px; margin: 2px 0; }
@@ -396,9 +406,11 @@ def write_readme() -> Path:
     return atomic_write_text(project_root() / "README.md", readme_markdown())
 
 # %% ../nbs/08_report.ipynb #81afcb4d
-def main(argv=None) -> int:
+def main(argv=None,
+         prog: str = "python -m graphmer.report",   # the command named in usage and errors (`graphmer run` reuses this parser)
+        ) -> int:
     "`python -m graphmer.report`: build the KG of the corpus, train and evaluate on it, and write the reports and their index (the README's `make report`)."
-    ap = argparse.ArgumentParser(prog="python -m graphmer.report", description=main.__doc__)
+    ap = argparse.ArgumentParser(prog=prog, description=main.__doc__)
     ap.add_argument("--corpus", default="", help="comma-separated source directories (default: the standard library)")
     ap.add_argument("--workers", type=int, default=2, help="extraction processes")
     ap.add_argument("--kg-dir", default="data/kg/stdlib", help="KG directory")
@@ -413,9 +425,9 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     if a.workers < 1: ap.error(f"--workers must be a positive integer, got {a.workers}")
     if a.steps < 0: ap.error(f"--steps must be >= 0, got {a.steps}")
-    try: unknown = set(parse_params(a.param)) - {"build_kg", "train", "evaluate", "explore"}
+    try: unknown = set(parse_params(a.param)) - set(RUNNABLE)
     except ValueError as e: ap.error(str(e))
-    if unknown: ap.error(f"--param: no step named {', '.join(sorted(unknown))} (build_kg, train, evaluate, explore)")
+    if unknown: ap.error(f"--param: no step named {', '.join(sorted(unknown))} ({', '.join(RUNNABLE)})")
     reports = project_path(a.reports)
     if a.render:
         for nb in a.render: print(f"report: {to_html(Path(nb))}")

@@ -2,11 +2,10 @@
 import json, os, subprocess, sys, venv
 from pathlib import Path
 import nbformat, pytest
-from graphmer.core import project_root
+from graphmer.core import RUNNABLE, project_root
 
 ROOT = project_root()
 MARK = "# Set-up for Colab and Kaggle"
-RUNNABLE = ["build_kg", "train", "evaluate", "explore"]
 
 @pytest.mark.parametrize("name", RUNNABLE)
 def test_setup_cell_comes_first(name):
@@ -23,6 +22,7 @@ def test_setup_cell_is_a_no_op_here():
     assert r.returncode == 0, r.stderr
     assert "pip install" not in r.stdout and "accelerator:" in r.stdout
 
+@pytest.mark.slow   # a fresh virtual environment, pip installs, a papermill run
 def test_setup_cell_installs_graphmer_in_a_fresh_environment(tmp_path):
     env_dir = tmp_path / "venv"; venv.create(env_dir, with_pip=True)
     py = env_dir / "bin" / "python"

@@ -5,6 +5,7 @@ import numpy as np, pytest, torch
 from graphmer.core import project_root
 
 ROOT = project_root()
+pytestmark = pytest.mark.slow   # integration: trains a run and evaluates it with papermill (`make test-fast` leaves it out)
 MODELS = {"graphmer", "random", "frequency", "text_only", "no_decay"}
 
 def papermill(out, *params, timeout=1200):

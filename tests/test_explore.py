@@ -7,6 +7,7 @@ from graphmer.evaluate import find_mentions
 from graphmer.ontology import relation_vocab
 
 ROOT = project_root()
+pytestmark = pytest.mark.slow   # integration: trains a run with papermill and runs nbs/explore.ipynb (`make test-fast` leaves it out)
 E = "json.decoder.JSONDecoder"
 
 def papermill(nb, out, *params):

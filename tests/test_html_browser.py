@@ -12,7 +12,7 @@ ROOT = project_root()
 SHOTS = ROOT / "reports" / "screenshots"
 MAX_LOAD_S = 5.0
 LOCAL = ("file:", "data:", "blob:", "about:")       # URL schemes a page may load
-pytestmark = pytest.mark.timeout(900)
+pytestmark = [pytest.mark.timeout(900), pytest.mark.slow]   # integration: the main job, then headless Chromium (`make test-fast` leaves it out)
 
 def _which(*names):
     return next((p for n in names if (p := shutil.which(n))), None)
@@ -104,6 +104,9 @@ def test_run_layout(reports):
     assert bad["status"] == "failed in build_kg" and [n["ok"] for n in bad["notebooks"]] == [False]
     assert index.index('id="browser-3"') < index.index('id="bad-corpus"')
     assert (Path(ok["run_dir"]) / "train.html").exists()                            # the run keeps its own report
+    src = ok["kg"]["sources"]                                                        # the corpus the run's KG held, from its manifest
+    assert [x["path"] for x in src] == [str(Path(ok["args"]["corpus"]).resolve())] and "kg" not in bad
+    assert f'<dt>data.kg_dir</dt><dd>{ok["config"]["data"]["kg_dir"]} ({src[0]["repository"]})</dd>' in index
 
 def test_pages_open_offline(reports, browser):
     "Every page: no JavaScript error, nothing fetched from the network, all plotly figures drawn, loaded in < 5 s."

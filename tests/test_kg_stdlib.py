@@ -7,6 +7,7 @@ from graphmer.core import default_corpus, project_root
 from graphmer.extract import build_kg
 from graphmer.ontology import RELATIONS, validate, explain_violations
 
+@pytest.mark.slow   # the whole standard library's KG
 def test_whole_stdlib_extracted(stdlib_kg):
     c = stdlib_kg.manifest["counts"]
     assert c["files"] >= 1700 and c["files_ok"] >= c["files"] - 20
@@ -16,12 +17,14 @@ def test_whole_stdlib_extracted(stdlib_kg):
     assert "test/tokenizedata/badsyntax_3131.py" in reasons and reasons["test/tokenizedata/badsyntax_3131.py"].startswith("syntax error")
     assert all(r.startswith(("syntax error", "undecodable")) for r in reasons.values()), reasons
 
+@pytest.mark.slow   # the whole standard library's KG
 def test_every_relation_present(stdlib_kg):
     per = stdlib_kg.manifest["counts"]["per_relation"]
     python_has_no = {"implements"}  # Python has no implements clause; Java's is tested on the JDK and the fixtures
     for r in RELATIONS:
         if r.name not in python_has_no: assert per.get(r.name, 0) > 0, r.name
 
+@pytest.mark.slow   # the whole standard library's KG
 def test_provenance_on_every_row(stdlib_kg):
     for df in (stdlib_kg.triples, stdlib_kg.entities):
         assert df["path"].notna().all() and (df["path"] != "").all()
@@ -30,6 +33,7 @@ def test_provenance_on_every_row(stdlib_kg):
     t = stdlib_kg.triples.set_index(["head", "relation", "tail"])
     assert t.loc[("json.decoder.JSONDecoder", "contains", "json.decoder.JSONDecoder.decode"), "path"] == "json/decoder.py"
 
+@pytest.mark.slow   # the whole standard library's KG
 def test_no_unexplained_violations(stdlib_kg):
     report = validate(stdlib_kg.entities, stdlib_kg.triples, max_examples=1_000_000)
     rules = json.loads((project_root() / "data" / "validation_explained.json").read_text())
@@ -37,6 +41,7 @@ def test_no_unexplained_violations(stdlib_kg):
     assert why["reason"].notna().all(), why[why["reason"].isna()].head(20).to_string()
     assert len(why) < 20  # the explained list stays small
 
+@pytest.mark.slow   # the whole standard library's KG
 def test_known_facts(stdlib_kg):
     t = set(zip(stdlib_kg.triples["head"], stdlib_kg.triples["relation"], stdlib_kg.triples["tail"]))
     ty = dict(zip(stdlib_kg.entities["id"], stdlib_kg.entities["type"]))
@@ -50,6 +55,7 @@ def test_known_facts(stdlib_kg):
 
 SUBSET = ["json", "email", "collections", "importlib", "concurrent"]
 
+@pytest.mark.slow   # three builds of five packages
 def test_byte_identical_for_any_worker_count(tmp_path):
     src = tmp_path / "src"
     for d in SUBSET: shutil.copytree(default_corpus() / d, src / d, ignore=shutil.ignore_patterns("__pycache__"))

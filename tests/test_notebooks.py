@@ -2,25 +2,32 @@
 import json, subprocess, sys
 from pathlib import Path
 import pytest
-from graphmer.core import project_root
+from graphmer.core import RUNNABLE, project_root, runnable_notebook
 
 ROOT = project_root()
-RUNNABLE = sorted(p for p in (ROOT / "nbs").glob("*.ipynb") if not p.name[0].isdigit() and p.name != "index.ipynb")
+NOTEBOOKS = [runnable_notebook(n) for n in RUNNABLE]
+
+def _tagged(nb: Path, tag: str) -> list:
+    return [c for c in json.loads(nb.read_text())["cells"] if tag in c.get("metadata", {}).get("tags", [])]
 
 def papermill(nb, out, *params):
     args = [sys.executable, "-m", "papermill", str(nb), str(out), "--cwd", str(ROOT), "--no-progress-bar"]
     for k, v in params: args += ["-p", k, str(v)]
     return subprocess.run(args, capture_output=True, text=True, timeout=600)
 
-@pytest.mark.parametrize("nb", RUNNABLE, ids=lambda p: p.name)
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.name)
 def test_parameters_cell_is_tagged(nb):
-    cells = json.loads(nb.read_text())["cells"]
-    tagged = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    tagged = _tagged(nb, "parameters")
     assert len(tagged) == 1, f"{nb.name} needs exactly one cell tagged 'parameters' (kept by allowed_cell_metadata_keys)"
 
 def test_runnable_notebooks_exist():
-    assert "build_kg.ipynb" in [p.name for p in RUNNABLE]
+    assert "build_kg.ipynb" in [p.name for p in NOTEBOOKS] and all(p.exists() for p in NOTEBOOKS)
 
+def test_runnable_names_every_notebook_with_parameters():
+    "graphmer.core.RUNNABLE is the one list of runnable notebooks: a notebook of nbs/ that papermill can run is in it."
+    assert sorted(p.stem for p in (ROOT / "nbs").glob("*.ipynb") if _tagged(p, "parameters")) == sorted(RUNNABLE)
+
+@pytest.mark.slow   # a papermill run
 def test_build_kg_params_reach_the_notebook(tmp_path):
     src = tmp_path / "src" / "pkg"; src.mkdir(parents=True)
     (src / "mod.py").write_text("import os\ndef f():\n    return os.getcwd()\n")
@@ -34,6 +41,7 @@ def test_build_kg_params_reach_the_notebook(tmp_path):
     injected = [c for c in nb["cells"] if "injected-parameters" in c.get("metadata", {}).get("tags", [])]
     assert injected and "workers = 1" in "".join(injected[0]["source"])
 
+@pytest.mark.slow   # a papermill run
 def test_bad_parameter_fails_before_work(tmp_path):
     out_kg = tmp_path / "kg"
     r = papermill(ROOT / "nbs" / "build_kg.ipynb", tmp_path / "out.ipynb", ("workers", 0), ("out_dir", out_kg))

@@ -3,6 +3,8 @@ import time
 import pytest
 from graphmer.oracle import introspect, compare, oracle_modules, disagreements, class_only_categories
 
+pytestmark = pytest.mark.slow   # integration: the whole standard library's KG, and importing it (`make test-fast` leaves it out)
+
 PRECISION, RECALL = 0.98, 0.95
 
 

@@ -6,6 +6,7 @@ from graphmer.core import default_corpus, project_root
 from graphmer.extract import build_kg
 
 ROOT = project_root()
+pytestmark = pytest.mark.slow   # integration: papermill runs of nbs/train.ipynb, a run killed and resumed (`make test-fast` leaves it out)
 
 def test_train_notebook_params_reach_the_notebook(trained_run):
     run, r = trained_run
