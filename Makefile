@@ -58,12 +58,12 @@ check-sync: setup
 	  echo "nbdev-export or nbdev-clean changed files: edit the notebooks, export, clean, and commit."; exit 1; fi; \
 	echo "nbdev-export and nbdev-clean: no changes"
 
-# The library notebooks: not index.ipynb (the README's source) nor the runnable notebooks (graphmer.core.RUNNABLE),
-# which the integration tests run with papermill.
+# The library notebooks: not the prose pages (graphmer.core.DOC_PAGES; index.ipynb is the README's source) nor the
+# runnable notebooks (graphmer.core.RUNNABLE), which the integration tests run with papermill.
 nbtest: setup
-	@runnable=$$($(BIN)/python -c 'from graphmer.core import RUNNABLE; print("|".join(RUNNABLE))') && \
-	echo "nbdev-test: the library notebooks (not index, $$runnable)" && \
-	$(BIN)/nbdev-test --n-workers 2 --skip-file-re "^(index|$$runnable)\.ipynb$$"
+	@skip=$$($(BIN)/python -c 'from graphmer.core import RUNNABLE, DOC_PAGES; print("|".join(RUNNABLE + tuple(DOC_PAGES)))') && \
+	echo "nbdev-test: the library notebooks (not the prose pages or the runnable ones: $$skip)" && \
+	$(BIN)/nbdev-test --n-workers 2 --skip-file-re "^($$skip)\.ipynb$$"
 
 pytest: setup browser
 	$(BIN)/python -m pytest tests -q

@@ -15,8 +15,8 @@ except ImportError:                         # Python 3.10: the tomli backport (a
     except ImportError: tomllib = None
 
 # %% auto #0
-__all__ = ['EXTRACTOR_VERSION', 'MAX_FILE_BYTES', 'METADATA_FILES', 'LAYOUT_DIRS', 'RUNNABLE', 'default_corpus', 'module_name',
-           'resolve_relative', 'sha256_bytes', 'file_mode', 'atomic_write_bytes', 'atomic_write_text',
+__all__ = ['EXTRACTOR_VERSION', 'MAX_FILE_BYTES', 'METADATA_FILES', 'LAYOUT_DIRS', 'RUNNABLE', 'DOC_PAGES', 'default_corpus',
+           'module_name', 'resolve_relative', 'sha256_bytes', 'file_mode', 'atomic_write_bytes', 'atomic_write_text',
            'atomic_write_json', 'read_toml', 'read_setup_cfg', 'setup_py_args', 'project_name', 'package_dirs',
            'import_roots', 'project_dir', 'SourceRoot', 'git_commit', 'source_root', 'project_root', 'project_path',
            'runnable_notebook']
@@ -262,6 +262,7 @@ def project_path(p) -> Path:
 
 # %% ../nbs/00_core.ipynb #8e0d046a
 RUNNABLE = ("build_kg", "train", "evaluate", "explore")   # the runnable notebooks: nbs/<name>.ipynb, each with a `parameters` cell
+DOC_PAGES = {"index": "README.md", "results": "docs/results.md"}   # prose notebooks nbs/<name>.ipynb rendered to these pages (`make readme`)
 
 def runnable_notebook(name: str) -> Path:
     "Path of the runnable notebook `name` (one of `RUNNABLE`) in the project's `nbs/`."

@@ -10,7 +10,7 @@ import argparse, ast, copy, html, io, json, os, platform, re, shutil, sys, time,
 from datetime import datetime, timezone
 from pathlib import Path
 from nbformat.v4 import new_code_cell, new_output
-from .core import RUNNABLE, atomic_write_json, atomic_write_text, git_commit, project_path, project_root, runnable_notebook
+from .core import DOC_PAGES, RUNNABLE, atomic_write_json, atomic_write_text, git_commit, project_path, project_root, runnable_notebook
 
 # %% auto #0
 __all__ = ['PLOTLY_MIME', 'WIDGET_VIEW', 'WIDGET_STATE', 'REPORT_CSS', 'MODELS', 'METRICS', 'SETTINGS', 'INDEX_CSS',
@@ -396,14 +396,15 @@ def write_index(reports_dir="reports") -> Path:
 
 # %% ../nbs/08_report.ipynb #bb62e20e
 def readme_markdown(index_nb=None) -> str:
-    "Markdown rendering of `nbs/index.ipynb` (title cell and all, code cells as fenced blocks)."
+    "Markdown rendering of a prose notebook, by default `nbs/index.ipynb` (title cell and all, code cells as fenced blocks)."
     from nbconvert import MarkdownExporter
     body, _ = MarkdownExporter().from_filename(str(index_nb or project_root() / "nbs" / "index.ipynb"))
     return body.strip() + "\n"
 
-def write_readme() -> Path:
-    "Write README.md from nbs/index.ipynb."
-    return atomic_write_text(project_root() / "README.md", readme_markdown())
+def write_readme() -> list[Path]:
+    "Write every page of `DOC_PAGES` (README.md from nbs/index.ipynb, docs/results.md from nbs/results.ipynb)."
+    root = project_root()
+    return [atomic_write_text(root / page, readme_markdown(root / "nbs" / f"{nb}.ipynb")) for nb, page in DOC_PAGES.items()]
 
 # %% ../nbs/08_report.ipynb #81afcb4d
 def main(argv=None,
