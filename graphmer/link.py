@@ -8,17 +8,13 @@ Docs: https://graphmer.github.io/graphmer/link.html.md"""
 from __future__ import annotations
 import re
 from collections import defaultdict, deque
+from fastcore.basics import patch
 from .core import EXTRACTOR_VERSION
 from .pyextract import BUILTIN_EXCEPTIONS, SITE_TYPES, is_test_file, local_slot, return_slot
 
 # %% auto #0
 __all__ = ['CLASS_TYPES', 'CALLABLE_TYPES', 'JAVA_THROWABLES', 'EXCEPTION_ROOTS', 'JS_ERRORS', 'MAX_VALUES', 'external_type',
-           'Linker', 'resolve', 'member', 'mro', 'parents_of', 'canonical', 'prefer_known', 'external_name',
-           'resolve_ref', 'reaches', 'mark_exceptions', 'analyse', 'add', 'read', 'test_code', 'apply_flow', 'values',
-           'elt_values', 'def_values', 'decorated_values', 'path_plan', 'path_values', 'external_choice', 'attr_values',
-           'call_values', 'callee', 'KGBuffer', 'emit_declarations', 'external', 'emit_bases', 'emit_decorator',
-           'value_targets', 'ref_targets', 'emit_refs', 'emit_overrides', 'under_test', 'emit_tested_by', 'link',
-           'undecided_classes', 'external_kinds', 'link_files']
+           'Linker', 'KGBuffer', 'link_files']
 
 # %% ../nbs/04_link.ipynb #35293f77
 CLASS_TYPES = frozenset({"Class", "Interface", "ExceptionType"})
@@ -71,7 +67,8 @@ class Linker:
         return "ExceptionType" if self.ext_kind(name) == "exception" else "ExternalSymbol"
 
 # %% ../nbs/04_link.ipynb #33b24f6d
-def resolve(self, path: str, depth: int = 0) -> str|None:
+@patch
+def resolve(self: Linker, path: str, depth: int = 0) -> str|None:
     "The declared id that the dotted `path` denotes, or None."
     if path in self.defs: return path
     if path in self._memo: return self._memo[path]
@@ -85,9 +82,9 @@ def resolve(self, path: str, depth: int = 0) -> str|None:
     if out is not None or not self._pending: self._memo[path] = out   # a failure while bases are still being resolved may be premature
     else: del self._memo[path]
     return out
-Linker.resolve = resolve
 
-def member(self, owner: str, rest: list, depth: int) -> str|None:
+@patch
+def member(self: Linker, owner: str, rest: list, depth: int) -> str|None:
     "Resolve the names `rest` inside the declaration `owner`."
     name, tail = rest[0], rest[1:]
     t, target = self.types[owner], None
@@ -102,9 +99,9 @@ def member(self, owner: str, rest: list, depth: int) -> str|None:
             target = next(filter(None, (self.resolve(f"{m}.{name}", depth + 1) for m in self.stars.get(owner, ()))), None)
     if target is None or not tail: return target
     return self.member(target, tail, depth + 1) if target in self.defs else None
-Linker.member = member
 
-def mro(self, cls: str) -> list:
+@patch
+def mro(self: Linker, cls: str) -> list:
     "`cls` and its declared ancestors, depth-first left-to-right without repeats (an approximation of C3); memoised once every class's bases are resolved."
     if self._mros is not None and cls in self._mros: return self._mros[cls]
     out, todo = [], [cls]
@@ -114,9 +111,9 @@ def mro(self, cls: str) -> list:
         out.append(c); todo[0:0] = [p for p in self.parents_of(c) if p]
     if self._mros is not None: self._mros[cls] = out
     return out
-Linker.mro = mro
 
-def parents_of(self, c: str) -> list:
+@patch
+def parents_of(self: Linker, c: str) -> list:
     "Resolved bases of class `c` (None where one does not resolve), computed on first use: a base named as a member type inherited from another class (Java `extends Inner`) needs that class's own bases first."
     if c not in self.parents:
         self.parents[c] = []          # in progress: a cycle through `c` sees no bases
@@ -125,9 +122,9 @@ def parents_of(self, c: str) -> list:
         try: self.parents[c] = [self.resolve_ref(b) for b in d["bases"] + d["implements"]]
         finally: self._pending -= 1
     return self.parents[c]
-Linker.parents_of = parents_of
 
-def canonical(self, path: str, depth: int = 0) -> str|None:
+@patch
+def canonical(self: Linker, path: str, depth: int = 0) -> str|None:
     "The external name an unresolved `path` denotes, following the corpus's own bindings; None when it is an attribute of a variable or of a call result (unknowable without running the code)."
     parts = path.split(".")
     for i in range(len(parts) - 1, 0, -1):
@@ -146,29 +143,30 @@ def canonical(self, path: str, depth: int = 0) -> str|None:
         return None
     return path
 
-def prefer_known(self, names: list) -> str|None:
+@patch
+def prefer_known(self: Linker, names: list) -> str|None:
     "Of alternative external names (`try: import simplejson as json` / `except ImportError: import json`), the first one whose declaration is known outside the corpus, else the first."
     if len(names) > 1 and self.externals is not None:
         return next((n for n in names if self.ext_kind(n)), names[0])
     return names[0] if names else None
 
-def external_name(self, ref: dict) -> str|None:
+@patch
+def external_name(self: Linker, ref: dict) -> str|None:
     "The external name of an unresolved reference: of its candidates, the first known outside the corpus, else its `ext`."
     ext = self.canonical(ref["ext"]) if ref.get("ext") else None
     if ext in self.defs: ext = None
     if self.externals is None or (ext and self.ext_kind(ext)): return ext
     names = [n for c in ref["c"] if "<" not in c and (n := self.canonical(c)) and n not in self.defs]
     return next((n for n in names if self.ext_kind(n)), ext)
-Linker.prefer_known, Linker.external_name = prefer_known, external_name
-Linker.canonical = canonical
 
-def resolve_ref(self, ref: dict) -> str|None:
+@patch
+def resolve_ref(self: Linker, ref: dict) -> str|None:
     "The first candidate of `ref` that resolves."
     return next(filter(None, (self.resolve(c) for c in ref["c"])), None)
-Linker.resolve_ref = resolve_ref
 
 # %% ../nbs/04_link.ipynb #bfa127f6
-def reaches(self, c: str, ext_test, state: dict, roots=frozenset()) -> bool:
+@patch
+def reaches(self: Linker, c: str, ext_test, state: dict, roots=frozenset()) -> bool:
     "Whether class `c`'s declared ancestry reaches one of `roots`, or an unresolved external base whose name passes `ext_test` (memoised in `state`; a cycle reaches nothing)."
     if c in state: return state[c]
     state[c] = c in roots
@@ -180,19 +178,19 @@ def reaches(self, c: str, ext_test, state: dict, roots=frozenset()) -> bool:
             state[c] = True; break
     return state[c]
 
-def mark_exceptions(self):
+@patch
+def mark_exceptions(self: Linker):
     "Retype corpus classes whose declared ancestry reaches an exception class as ExceptionType."
     state, is_exc = {}, lambda name: self.ext_type(name) == "ExceptionType"
     for c in list(self.parents):
         if self.types[c] == "Class" and self.reaches(c, is_exc, state, EXCEPTION_ROOTS): self.types[c] = "ExceptionType"
-Linker.reaches = reaches
-Linker.mark_exceptions = mark_exceptions
 
 # %% ../nbs/04_link.ipynb #f0a8c96f
 MAX_VALUES = 32   # values kept per slot: past that a slot is too imprecise to be worth more
 _CONTAINER_PUTS = {"append": 0, "add": 0, "insert": 1, "setdefault": 1, "extend": 0, "update": 0, "appendleft": 0}  # argument a container method stores
 
-def analyse(self):
+@patch
+def analyse(self: Linker):
     "Run the flow analysis to its fixed point: every slot gets the values (definitions, instances, containers) that may reach it."
     self.pts, self.deps, self._reads, self._plans, self._choices = {}, defaultdict(dict), [], {}, {}
     self.params = {d["id"]: d["params"] for facts, _ in self.files for d in facts["defs"] if "params" in d}
@@ -209,9 +207,9 @@ def analyse(self):
             for j in self.deps[s]:
                 if not queued[j]: queued[j] = True; queue.append(j)
     self._reads = None
-Linker.analyse = analyse
 
-def add(self, slot: str, values: dict) -> bool:
+@patch
+def add(self: Linker, slot: str, values: dict) -> bool:
     "Add `values` to `slot`; True when it grew."
     cur = self.pts.setdefault(slot, {})
     n = len(cur)
@@ -220,18 +218,20 @@ def add(self, slot: str, values: dict) -> bool:
         cur.setdefault(v)
     return len(cur) > n
 
-def read(self, slot: str) -> dict:
+@patch
+def read(self: Linker, slot: str) -> dict:
     if self._reads is not None: self._reads.append(slot)
     return self.pts.get(slot, {})
-Linker.add, Linker.read = add, read
 
-def test_code(self, slot: str) -> bool:
+@patch
+def test_code(self: Linker, slot: str) -> bool:
     "Whether `slot` (a declared id, or a slot inside one) belongs to a test file."
     i = slot.split(".<", 1)[0]
     while i not in self.defs and "." in i: i = i.rsplit(".", 1)[0]
     return i in self.defs and self._test_file[self.defs[i][1]]
 
-def apply_flow(self, f, test: bool = False) -> list:
+@patch
+def apply_flow(self: Linker, f, test: bool = False) -> list:
     "Apply one flow (`test`: written in a test file, which may write into test code only: a test that monkeypatches `os.listdir` or hands a stub to a library function changes nothing outside the tests); the slots that grew."
     op, grown = f[0], []
     add = self.add if not test else (lambda s, vs: self.test_code(s) and self.add(s, vs))
@@ -267,7 +267,6 @@ def apply_flow(self, f, test: bool = False) -> list:
             for k, vs in kw.items():
                 if k in names and add(s := local_slot(fid, k), vs): grown.append(s)
     return grown
-Linker.test_code, Linker.apply_flow = test_code, apply_flow
 
 # %% ../nbs/04_link.ipynb #943205f4
 _SCOPES = frozenset({"Module", "File"}) | CLASS_TYPES
@@ -277,7 +276,8 @@ def _slot_like(path: str) -> bool:
     parts = path.rsplit(".", 2)
     return parts[-1].startswith("<") or (len(parts) > 1 and parts[-2] == "<locals>")
 
-def values(self, t) -> dict:
+@patch
+def values(self: Linker, t) -> dict:
     "The values term `t` may evaluate to: ('d', id) a declaration, ('b', id) a method bound to an instance, ('i', cls) an instance, ('c', slot) a container, ('l', id) a lambda, ('x', name) an external name, ('xi', name) what calling it returned, ('cm', slot, name) a container's method."
     op = t[0]
     if op == "p":
@@ -304,9 +304,9 @@ def values(self, t) -> dict:
             if v[0] == "d" and self.types.get(v[1]) in CLASS_TYPES: out[("i", v[1])] = None
             elif v[0] == "x": out[("xi", v[1])] = None
     return out
-Linker.values = values
 
-def elt_values(self, v) -> dict:
+@patch
+def elt_values(self: Linker, v) -> dict:
     "Values of the elements of `v`: what a container holds, what an instance's `__iter__` yields or its `__getitem__` returns."
     if v[0] == "c": return self.read(v[1])
     out = {}
@@ -316,19 +316,21 @@ def elt_values(self, v) -> dict:
                 for r in (self.call_values(b) if b[0] == "b" else {}):
                     out.update(self.read(r[1]) if m == "__iter__" and r[0] == "c" else {} if m == "__iter__" else {r: None})
     return out
-Linker.elt_values = elt_values
 
-def def_values(self, r: str) -> dict:
+@patch
+def def_values(self: Linker, r: str) -> dict:
     "A declaration as a value; a declared variable is a slot: what was assigned to it; a decorated function is what its decorators returned, when that is known (else the function itself)."
     if self.types[r] == "Variable": return self.read(r)
     if r in self.decorated and (vs := self.decorated_values(r)): return vs
     return {("d", r): None}
 
-def decorated_values(self, r: str) -> dict:
+@patch
+def decorated_values(self: Linker, r: str) -> dict:
     "What the decorators of `r` returned, without the other functions the same decorator was applied to (a decorator that returns its argument would otherwise hand every such function to each of them) and without what external decorators returned (`@classmethod`, `@lru_cache`: the function is still what runs)."
     return {v: None for v in self.read(f"{r}.<decorated>") if v[0] not in ("x", "xi") and not (v[0] == "d" and v[1] != r and v[1] in self.decorated)}
 
-def path_plan(self, path: str) -> tuple:
+@patch
+def path_plan(self: Linker, path: str) -> tuple:
     "How a dotted path is evaluated, which depends on the declarations only (memoised): ('d', declared id, rest) or ('s', slot, rest): a base, then the attribute names `rest`; None when nothing in the corpus starts it."
     if (p := self._plans.get(path, 0)) != 0: return p
     p = None
@@ -343,7 +345,8 @@ def path_plan(self, path: str) -> tuple:
     self._plans[path] = p
     return p
 
-def path_values(self, path: str) -> dict:
+@patch
+def path_values(self: Linker, path: str) -> dict:
     "Values of a dotted path: a declaration, a slot, or attributes of their values (an attribute set on `self` is found through the class)."
     p = self.path_plan(path)
     if p is None: return {}
@@ -354,22 +357,23 @@ def path_values(self, path: str) -> dict:
         base = nxt
     return base
 
-def external_choice(self, cands: list) -> str|None:
+@patch
+def external_choice(self: Linker, cands: list) -> str|None:
     "The external name that unresolved candidates denote: the first known outside the corpus, else the builtin a star import may shadow, else the first (memoised: it depends on declarations only)."
     key = tuple(cands)
     if key in self._choices: return self._choices[key]
     self._choices[key] = out = self._external_choice(cands)
     return out
 
-def _external_choice(self, cands: list) -> str|None:
+@patch
+def _external_choice(self: Linker, cands: list) -> str|None:
     names = [n for c in cands if not _slot_like(c) and "<locals>" not in c and (n := self.canonical(c)) and n not in self.defs]
     if not names: return None
     if self.externals is not None and (known := next((n for n in names if self.ext_kind(n)), None)): return known
     return names[-1] if names[-1].startswith("builtins.") else names[0]
-Linker.def_values, Linker.decorated_values, Linker.path_plan, Linker.path_values = def_values, decorated_values, path_plan, path_values
-Linker.external_choice, Linker._external_choice = external_choice, _external_choice
 
-def attr_values(self, v, name: str) -> dict:
+@patch
+def attr_values(self: Linker, v, name: str) -> dict:
     "Values of attribute `name` of value `v` (members through the MRO; a method of an instance is bound)."
     k, x = v[0], v[1]
     if k in ("x", "xi"):   # an external's member only when its declaration is known: never invented from spelling
@@ -394,9 +398,9 @@ def attr_values(self, v, name: str) -> dict:
         if vs: return vs
     n = self.canonical(f"{x}.{name}") if self.externals is not None else None   # inherited from an external base
     return {("x", n): None} if n and n not in self.defs and self.ext_kind(n) else {}
-Linker.attr_values = attr_values
 
-def call_values(self, v) -> dict:
+@patch
+def call_values(self: Linker, v) -> dict:
     "Values that calling `v` may return: an instance of a class, what a function returns."
     k, x = v[0], v[1]
     if k in ("d", "b"):
@@ -412,9 +416,9 @@ def call_values(self, v) -> dict:
         if v[2] in ("get", "pop", "setdefault", "__getitem__"): return self.read(x)
         if v[2] in ("values", "copy"): return {("c", x): None}
     return {}
-Linker.call_values = call_values
 
-def callee(self, v) -> tuple[str, int]|None:
+@patch
+def callee(self: Linker, v) -> tuple[str, int]|None:
     "(function id, leading parameters bound implicitly) that calling value `v` runs, or None."
     k, x = v[0], v[1]
     if k not in ("d", "b", "i") or x not in self.types: return None
@@ -427,7 +431,6 @@ def callee(self, v) -> tuple[str, int]|None:
         m = next((f"{a}.{name}" for a in self.mro(x) if f"{a}.{name}" in self.types), None)
         return (m, 1) if self.types.get(m) in CALLABLE_TYPES else None
     return None
-Linker.callee = callee
 
 # %% ../nbs/04_link.ipynb #5d70126f
 class KGBuffer:
@@ -453,7 +456,8 @@ class KGBuffer:
 _CONTAINERS = frozenset({"Module", "File"}) | CLASS_TYPES | CALLABLE_TYPES
 _DEFINED = CLASS_TYPES | CALLABLE_TYPES | {"Variable"}
 
-def emit_declarations(self, kg: KGBuffer, fi: int):
+@patch
+def emit_declarations(self: Linker, kg: KGBuffer, fi: int):
     facts, prov = self.files[fi]
     p, lang = facts["path"], facts["language"]
     for d in facts["defs"]:
@@ -469,18 +473,18 @@ def emit_declarations(self, kg: KGBuffer, fi: int):
             kg.triple(i, "defined_in", d["module"], prov, p, d["line_start"], d["line_end"], lang)
         if t in CLASS_TYPES: self.emit_bases(kg, fi, d)
         for ref in d["decorators"]: self.emit_decorator(kg, fi, i, ref)
-Linker.emit_declarations = emit_declarations
 
-def external(self, kg, fi, ref, name, type=None):
+@patch
+def external(self: Linker, kg, fi, ref, name, type=None):
     "Make (once) the entity for an undeclared `name` at the site of `ref`; returns its id."
     facts, prov = self.files[fi]
     type = type or _ID_TYPES.get(name.split(":", 1)[0] + ":", None) or self.ext_type(name)
     kg.entity(name, type, name.split(":", 1)[-1].rsplit(".", 1)[-1] if type != "Type" else name[5:], prov,
               facts["path"], ref["line"], ref["line"], facts["language"], False)
     return name
-Linker.external = external
 
-def emit_bases(self, kg, fi, d):
+@patch
+def emit_bases(self: Linker, kg, fi, d):
     facts, prov = self.files[fi]
     for rel, refs in (("inherits_from", d["bases"]), ("implements", d["implements"])):
         for ref in refs:
@@ -489,22 +493,22 @@ def emit_bases(self, kg, fi, d):
             if t is None or (t in self.types and self.types[t] not in CLASS_TYPES): continue
             kg.triple(d["id"], rel, t, prov, facts["path"], ref["line"], ref["line"], facts["language"])
             kg.mention(t, facts["path"], ref["line"], ref["col"], ref["end_col"], "ref")
-Linker.emit_bases = emit_bases
 
-def emit_decorator(self, kg, fi, head, ref):
+@patch
+def emit_decorator(self: Linker, kg, fi, head, ref):
     facts, prov = self.files[fi]
     target = self.resolve_ref(ref) or ref.get("ext") or ref.get("text")
     if not target: return
     dec = self.external(kg, fi, ref, f"decorator:{target}", "Decorator")
     kg.triple(head, "decorated_by", dec, prov, facts["path"], ref["line"], ref["line"], facts["language"])
-Linker.emit_decorator = emit_decorator
 
 # %% ../nbs/04_link.ipynb #5d22e587
 def _call_rel(tt: str|None) -> str|None:
     "calls for a callable, instantiates for a class, None for anything else."
     return "instantiates" if tt in CLASS_TYPES else "calls" if tt in CALLABLE_TYPES else None
 
-def value_targets(self, kg, fi, ref, values) -> list:
+@patch
+def value_targets(self: Linker, kg, fi, ref, values) -> list:
     "(relation, tail) for each value a callee may be: declarations, bound methods, an instance's `__call__`, external names."
     out = []
     for v in values:
@@ -517,9 +521,9 @@ def value_targets(self, kg, fi, ref, values) -> list:
             kind = self.ext_kind(x)
             if kind != "module": out.append(("instantiates" if kind in ("class", "exception") else "calls", self.external(kg, fi, ref, x)))
     return out
-Linker.value_targets = value_targets
 
-def ref_targets(self, kg, fi, ref) -> list:
+@patch
+def ref_targets(self: Linker, kg, fi, ref) -> list:
     "The (relation, tail) pairs a reference becomes (several for a call whose callee may be several things); empty when it names nothing the ontology relates."
     rel, t = ref["rel"], self.resolve_ref(ref)
     tt = self.types.get(t)
@@ -542,9 +546,9 @@ def ref_targets(self, kg, fi, ref) -> list:
     kind = self.ext_kind(name)
     if rel == "calls" and kind in ("class", "exception"): rel = "instantiates"
     return [(rel, self.external(kg, fi, ref, name))]
-Linker.ref_targets = ref_targets
 
-def emit_refs(self, kg, fi):
+@patch
+def emit_refs(self: Linker, kg, fi):
     facts, prov = self.files[fi]
     p, lang = facts["path"], facts["language"]
     for ref in facts["refs"]:
@@ -559,12 +563,12 @@ def emit_refs(self, kg, fi):
             kg.triple(h, rel, t, prov, p, ref["line"], ref["line"], lang)
             kg.mention(t, p, ref["line"], ref["col"], ref["end_col"], "ref")
             if rel in ("calls", "instantiates") and self.types.get(h) == "Test": self._test_calls.append((h, t, fi, ref))
-Linker.emit_refs = emit_refs
 
 # %% ../nbs/04_link.ipynb #52c9baee
 def _norm(s: str) -> str: return re.sub(r"[^a-z0-9]", "", s.lower())
 
-def emit_overrides(self, kg, fi):
+@patch
+def emit_overrides(self: Linker, kg, fi):
     facts, prov = self.files[fi]
     for d in facts["defs"]:
         if self.types[d["id"]] not in ("Method", "Test") or self.defs[d["id"]][1] != fi: continue
@@ -574,9 +578,9 @@ def emit_overrides(self, kg, fi):
             t = f"{a}.{d['name']}"
             if self.types.get(t) in ("Method", "Test"):
                 kg.triple(d["id"], "overrides", t, prov, facts["path"], d["line_start"], d["line_end"], facts["language"]); break
-Linker.emit_overrides = emit_overrides
 
-def under_test(self, target: str) -> bool:
+@patch
+def under_test(self: Linker, target: str) -> bool:
     "Code that tests can test: declared outside test files and not inside a test (a helper class defined in a test function is the test's own code)."
     d, fi = self.defs[target]
     if is_test_file(self.files[fi][0]["path"]): return False
@@ -584,9 +588,9 @@ def under_test(self, target: str) -> bool:
         if self.types[d["parent"]] == "Test": return False
         d = self.defs[d["parent"]][0]
     return True
-Linker.under_test = under_test
 
-def emit_tested_by(self, kg):
+@patch
+def emit_tested_by(self: Linker, kg):
     for test, target, fi, ref in self._test_calls:
         if target not in self.defs or self.types[target] not in ("Function", "Method", "Class", "ExceptionType") or not self.under_test(target): continue
         d = self.defs[test][0]
@@ -595,10 +599,10 @@ def emit_tested_by(self, kg):
         if len(short) >= 3 and short in names:
             facts, prov = self.files[fi]
             kg.triple(target, "tested_by", test, prov, facts["path"], ref["line"], ref["line"], facts["language"])
-Linker.emit_tested_by = emit_tested_by
 
 # %% ../nbs/04_link.ipynb #1ebd72c4
-def link(self) -> KGBuffer:
+@patch
+def link(self: Linker) -> KGBuffer:
     "Emit the whole KG, file by file in the fixed order."
     kg, self._test_calls = KGBuffer(), []
     self.analyse()
@@ -608,20 +612,20 @@ def link(self) -> KGBuffer:
     self.emit_tested_by(kg)
     kg.notes = dict(undecided=self.undecided_classes(), externals=self.external_kinds(kg))
     return kg
-Linker.link = link
 
-def undecided_classes(self) -> list:
+@patch
+def undecided_classes(self: Linker) -> list:
     "Corpus classes whose ancestry reaches a base that is declared nowhere we can read (an uninstalled library): whether they are exceptions is unknown, so the validator cannot hold `raises`/`catches` of them to the ontology's range."
     state, unknown = {}, lambda name: self.ext_kind(name) is None
     return sorted(c for c in self.parents if self.types[c] == "Class" and self.reaches(c, unknown, state))
 
-def external_kinds(self, kg: KGBuffer) -> dict:
+@patch
+def external_kinds(self: Linker, kg: KGBuffer) -> dict:
     "How many external symbols of the KG are known, by kind, from their declaration outside the corpus; the rest are 'unknown'."
     out = defaultdict(int)
     for i, t, d in zip(kg.e["id"], kg.e["type"], kg.e["declared"]):
         if not d and t in ("ExternalSymbol", "ExceptionType"): out[self.ext_kind(i) or "unknown"] += 1
     return dict(sorted(out.items()))
-Linker.undecided_classes, Linker.external_kinds = undecided_classes, external_kinds
 
 def link_files(files: list, externals=None) -> tuple[KGBuffer, list]:
     "Link `[(facts, provenance)]` into a `KGBuffer` (`externals`: see `Linker`); also returns the redefined ids `[(id, path)]`."

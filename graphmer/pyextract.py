@@ -7,14 +7,12 @@ Docs: https://graphmer.github.io/graphmer/pyextract.html.md"""
 # %% ../nbs/02_pyextract.ipynb #8839c1bb
 from __future__ import annotations
 import ast, builtins
+from fastcore.basics import patch
 from .core import module_name, resolve_relative
 
 # %% auto #0
 __all__ = ['BUILTIN_NAMES', 'BUILTIN_EXCEPTIONS', 'SITE_TYPES', 'Scope', 'local_slot', 'return_slot', 'bound_names',
-           'is_test_file', 'is_test_class', 'PyFile', 'add_def', 'add_ref', 'lookup', 'resolve_expr', 'body', 'stmt',
-           'imports', 'bind', 'assignment', 'klass', 'function', 'decorator_calls', 'annotation_ref', 'function_body',
-           'call_ref', 'expr', 'anon', 'handler', 'target_slot', 'assign_flow', 'flow_stmt', 'assign_flow_slot',
-           'ann_term', 'term', 'extract_python']
+           'is_test_file', 'is_test_class', 'PyFile', 'extract_python']
 
 # %% ../nbs/02_pyextract.ipynb #ef1b9056
 BUILTIN_NAMES = frozenset(dir(builtins))
@@ -130,7 +128,8 @@ class PyFile:
                     defs=self.defs, bindings=binds, refs=self.refs, flows=list({repr(f): f for f in self.flows}.values()))
 
 # %% ../nbs/02_pyextract.ipynb #80bd9a3f
-def add_def(self, id, type, name, start, end, col, parent, **kw):
+@patch
+def add_def(self: PyFile, id, type, name, start, end, col, parent, **kw):
     "Declare `id`; False when it is already declared, except that a def/class replaces a placeholder variable."
     if id in self.seen:
         old = next(d for d in self.defs if d["id"] == id)
@@ -141,17 +140,17 @@ def add_def(self, id, type, name, start, end, col, parent, **kw):
                           module=self.module, bases=kw.get("bases", []), implements=[], decorators=kw.get("decorators", []),
                           **({"params": kw["params"]} if "params" in kw else {})))
     return True
-PyFile.add_def = add_def
 
-def add_ref(self, src, rel, cands, ext, node, text=None, term=None):
+@patch
+def add_ref(self: PyFile, src, rel, cands, ext, node, text=None, term=None):
     if src is None or (not cands and ext is None and text is None and term is None): return
     end = node.end_col_offset if getattr(node, "end_lineno", node.lineno) == node.lineno else node.col_offset + 1
     self.refs.append(dict(src=src, rel=rel, c=cands, ext=ext, text=text, line=node.lineno, col=node.col_offset, end_col=end,
                           **({"t": term} if term is not None else {})))
-PyFile.add_ref = add_ref
 
 # %% ../nbs/02_pyextract.ipynb #5c1fac57
-def lookup(self, name, scopes) -> list|None:
+@patch
+def lookup(self: PyFile, name, scopes) -> list|None:
     "Candidate qualified names for `name` seen from the innermost of `scopes`; None when unresolvable. A local variable is its flow slot."
     for i, s in enumerate(reversed(scopes)):
         if s.kind == "class" and i > 0: continue
@@ -162,14 +161,14 @@ def lookup(self, name, scopes) -> list|None:
             if name in BUILTIN_NAMES: c.append(f"builtins.{name}")
             return c or None
     return None
-PyFile.lookup = lookup
 
 def _self_scope(scopes):
     "The innermost function scope whose `self`/`cls` is still visible, or None."
     fn = scopes[-1]
     return fn if fn.kind == "function" and fn.self_name and fn.self_name not in fn.names else None
 
-def resolve_expr(self, node, scopes) -> list|None:
+@patch
+def resolve_expr(self: PyFile, node, scopes) -> list|None:
     "Candidates for a dotted expression; `self.m`/`cls.m` go through the enclosing class, `super().m` through its bases."
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Call) and _dotted(node.value.func) == ["super"]:
         cls = next((s for s in reversed(scopes) if s.kind == "function" and s.cls), None)
@@ -183,14 +182,14 @@ def resolve_expr(self, node, scopes) -> list|None:
     if not base: return None
     rest = "".join("." + p for p in parts[1:])
     return [b + rest for b in base]
-PyFile.lookup, PyFile.resolve_expr = lookup, resolve_expr
 
 # %% ../nbs/02_pyextract.ipynb #5b1d9941
-def body(self, stmts, scopes):
+@patch
+def body(self: PyFile, stmts, scopes):
     for st in stmts: self.stmt(st, scopes)
-PyFile.body = body
 
-def stmt(self, st, scopes):
+@patch
+def stmt(self: PyFile, st, scopes):
     s = scopes[-1]
     if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)): return self.function(st, scopes)
     if isinstance(st, ast.ClassDef): return self.klass(st, scopes)
@@ -202,10 +201,10 @@ def stmt(self, st, scopes):
         elif isinstance(child, ast.ExceptHandler): self.handler(child, scopes)
         elif isinstance(child, ast.match_case): self.body(child.body, scopes)
         else: self.expr(child, scopes, st)
-PyFile.body, PyFile.stmt = body, stmt
 
 # %% ../nbs/02_pyextract.ipynb #03d2c40c
-def imports(self, st, scopes):
+@patch
+def imports(self: PyFile, st, scopes):
     s, mod = scopes[-1], scopes[0]
     if isinstance(st, ast.Import):
         for a in st.names:   # alias nodes carry the position of the imported name itself
@@ -220,9 +219,9 @@ def imports(self, st, scopes):
             self.add_ref(self.module, "imports", [base], base, st); continue
         self.add_ref(self.module, "imports", [f"{base}.{a.name}", base], base, a)
         self.bind(s, a.asname or a.name, [f"{base}.{a.name}"])
-PyFile.imports = imports
 
-def bind(self, scope, name, cands):
+@patch
+def bind(self: PyFile, scope, name, cands):
     "Bind `name` in `scope` to an import. Imports of the same name in alternative branches (`try: import simplejson as json` / `except ImportError: import json`, `if posix: import posixpath as path` / `else: import ntpath as path`) are all kept, in order: the linker takes the first alternative that exists."
     if scope.kind == "module":
         old = self.bindings.get(name)
@@ -230,10 +229,10 @@ def bind(self, scope, name, cands):
         scope.names[name] = self.bindings[name]; return
     old = scope.names.get(name)
     scope.names[name] = cands if old is None or not all(isinstance(c, str) and "<" not in c for c in old) else old + [c for c in cands if c not in old]
-PyFile.bind = bind
 
 # %% ../nbs/02_pyextract.ipynb #f31ce1b5
-def assignment(self, st, scopes):
+@patch
+def assignment(self: PyFile, st, scopes):
     s = scopes[-1]
     targets = st.targets if isinstance(st, ast.Assign) else [st.target]
     alias = self.resolve_expr(st.value, scopes) if isinstance(st, ast.Assign) and st.value is not None \
@@ -245,10 +244,10 @@ def assignment(self, st, scopes):
             if qid not in self.seen:
                 self.add_def(qid, "Variable", name, st.lineno, st.end_lineno, _name_col(self.lines, t, name), s.id)
             s.names[name] = [qid]
-PyFile.assignment = assignment
 
 # %% ../nbs/02_pyextract.ipynb #66e924a5
-def _ref_cands(self, expr, scopes, calls=True):
+@patch
+def _ref_cands(self: PyFile, expr, scopes, calls=True):
     "Candidates of a base class or decorator expression (`calls=False`: a call such as `namedtuple(...)` names no class)."
     node = expr.value if isinstance(expr, ast.Subscript) else expr
     if isinstance(node, ast.Call):
@@ -258,9 +257,9 @@ def _ref_cands(self, expr, scopes, calls=True):
     parts = _dotted(node)
     return dict(c=c or [], ext=_ext(c), text=".".join(parts) if parts else ast.unparse(node),
                 line=node.lineno, col=node.col_offset, end_col=node.end_col_offset)
-PyFile._ref_cands = _ref_cands
 
-def klass(self, st, scopes):
+@patch
+def klass(self: PyFile, st, scopes):
     s = scopes[-1]
     qid = f"{s.id}.{st.name}"
     bases = [self._ref_cands(b, scopes, calls=False) for b in st.bases]
@@ -275,7 +274,6 @@ def klass(self, st, scopes):
     cs = Scope("class", qid); cs.test = self.test_file and is_test_class(st)
     cs.bases = [b["c"][0] for b in bases if b["c"]]
     self.body(st.body, scopes + [cs])
-PyFile.klass = klass
 
 # %% ../nbs/02_pyextract.ipynb #9ba9914b
 def _params(st, in_class) -> list:
@@ -287,7 +285,8 @@ def _params(st, in_class) -> list:
     cbind = 1 if in_class and "classmethod" in decos else 0
     return [pos + [p.arg for p in a.kwonlyargs], len(pos), ibind, cbind]
 
-def function(self, st, scopes):
+@patch
+def function(self: PyFile, st, scopes):
     s = scopes[-1]
     qid = f"{s.id}.{st.name}"
     in_class = s.kind == "class"
@@ -302,9 +301,9 @@ def function(self, st, scopes):
     self.decorator_calls(st, qid, scopes)
     s.names[st.name] = [qid]
     if new: self.deferred.append((st, scopes))
-PyFile.function = function
 
-def decorator_calls(self, st, qid, scopes, rebind=True):
+@patch
+def decorator_calls(self: PyFile, st, qid, scopes, rebind=True):
     "Applying decorators is a call made where the definition runs: `@d` calls `d` with the decorated object, `@d(x)` calls `d(x)`'s result, bottom-up. For a function (`rebind`), the function flows into the decorator and the name then holds what the outermost decorator returned (the slot `<qid>.<decorated>`: a wrapper, or the function itself). A class is only the call's argument: class decorators (`@attr.s`, `@dataclass`) return the class, and letting every decorated class flow through them would hand all of them to whatever returns the decorator's argument."
     arg = ["def", qid]
     for d in reversed(st.decorator_list):
@@ -314,10 +313,10 @@ def decorator_calls(self, st, qid, scopes, rebind=True):
         if rebind: self.flows.append(["args", f, [arg], {}])
         arg = ["call", f]
     if rebind and st.decorator_list: self.flows.append(["=", f"{qid}.<decorated>", arg])
-PyFile.decorator_calls = decorator_calls
 
 # %% ../nbs/02_pyextract.ipynb #a91714fe
-def annotation_ref(self, src, rel, ann, scopes):
+@patch
+def annotation_ref(self: PyFile, src, rel, ann, scopes):
     "A returns_type/param_type reference for annotation `ann`."
     if isinstance(ann, ast.Constant) and isinstance(ann.value, str):
         try: node = ast.parse(ann.value, mode="eval").body
@@ -327,7 +326,8 @@ def annotation_ref(self, src, rel, ann, scopes):
     cands = self.resolve_expr(node, scopes) if isinstance(node, (ast.Name, ast.Attribute)) else None
     self.add_ref(src, rel, cands or [], None, ann, text=text)
 
-def function_body(self, st, scopes):
+@patch
+def function_body(self: PyFile, st, scopes):
     s = scopes[-1]; qid = f"{s.id}.{st.name}"
     a = st.args
     params = [p for p in a.posonlyargs + a.args + [a.vararg] + a.kwonlyargs + [a.kwarg] if p is not None]
@@ -352,7 +352,6 @@ def function_body(self, st, scopes):
     if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in _own_nodes(st)):   # a generator returns an iterable of what it yields
         self.flows.append(["=", return_slot(qid), ["cont", f"{qid}.<yield>"]])
     self.body(st.body, scopes + [fs])
-PyFile.annotation_ref, PyFile.function_body = annotation_ref, function_body
 
 def _own_nodes(fn):
     "The nodes of function `fn`'s body, not entering nested functions, classes or lambdas."
@@ -368,7 +367,8 @@ def _owner(scopes):
         if s.kind == "function" and not s.anon: return s.id
     return scopes[0].id
 
-def call_ref(self, node, scopes):
+@patch
+def call_ref(self: PyFile, node, scopes):
     "A `calls` reference for call `node` (candidates when the callee is a dotted name, its flow term always) and the flow of its arguments."
     if _dotted(node.func) == ["super"]: return   # super() is syntax, not an API
     c = self.resolve_expr(node.func, scopes)
@@ -379,9 +379,9 @@ def call_ref(self, node, scopes):
     pos = [self.term(a.value if isinstance(a, ast.Starred) else a, scopes) for a in node.args]
     kw = {k.arg: t for k in node.keywords if k.arg and (t := self.term(k.value, scopes))}
     if any(pos) or kw: self.flows.append(["args", f, pos, kw])
-PyFile.call_ref = call_ref
 
-def expr(self, node, scopes, st=None):
+@patch
+def expr(self: PyFile, node, scopes, st=None):
     if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
         return self.anon(node, scopes)
     if isinstance(node, ast.Call): self.call_ref(node, scopes)
@@ -395,9 +395,9 @@ def expr(self, node, scopes, st=None):
     for child in ast.iter_child_nodes(node):
         if isinstance(child, ast.expr): self.expr(child, scopes)
         elif isinstance(child, (ast.keyword, ast.comprehension, ast.arguments)): self.expr(child, scopes)
-PyFile.expr = expr
 
-def anon(self, node, scopes):
+@patch
+def anon(self: PyFile, node, scopes):
     s = scopes[-1]
     fs = Scope("function", s.id, cls=s.cls, self_name=s.self_name if s.kind == "function" else None); fs.anon, fs.bases = True, s.bases
     if isinstance(node, ast.Lambda):
@@ -411,19 +411,19 @@ def anon(self, node, scopes):
             if (it := self.term(g.iter, scopes + [fs])): self.assign_flow(g.target, ["elt", it], scopes + [fs])
         for part in ("elt", "key", "value"):
             if getattr(node, part, None) is not None: self.expr(getattr(node, part), scopes + [fs])
-PyFile.anon = anon
 
-def handler(self, h, scopes):
+@patch
+def handler(self: PyFile, h, scopes):
     if h.type is not None and scopes[-1].kind == "function":
         for t in (h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]):
             c = self.resolve_expr(t, scopes)
             if c: self.add_ref(_owner(scopes), "catches", c, _ext(c), t)
     if h.type is not None: self.expr(h.type, scopes)
     self.body(h.body, scopes)
-PyFile.handler = handler
 
 # %% ../nbs/02_pyextract.ipynb #88999829
-def target_slot(self, name, scopes) -> str|None:
+@patch
+def target_slot(self: PyFile, name, scopes) -> str|None:
     "The slot that assigning `name` in the innermost scope writes."
     s = scopes[-1]
     if s.kind == "module": return f"{s.id}.{name}"
@@ -432,9 +432,9 @@ def target_slot(self, name, scopes) -> str|None:
     if name in s.locals: return local_slot(s.id, name)
     c = self.lookup(name, scopes[:-1])   # nonlocal: the enclosing function's slot
     return c[0] if c and "<locals>" in c[0] else None
-PyFile.target_slot = target_slot
 
-def assign_flow(self, target, value, scopes):
+@patch
+def assign_flow(self: PyFile, target, value, scopes):
     "Flows for `target = value` (`value` a term, or None)."
     if value is None: return
     if isinstance(target, ast.Name):
@@ -449,17 +449,17 @@ def assign_flow(self, target, value, scopes):
     elif isinstance(target, ast.Subscript):
         obj = self.term(target.value, scopes)
         if obj: self.flows.append(["setelt", obj, value])
-PyFile.assign_flow = assign_flow
 
-def _unpack(self, target, value, scopes):
+@patch
+def _unpack(self: PyFile, target, value, scopes):
     "`a, b = f, g` pairs the elements; anything else assigns the whole value."
     if isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)) and len(target.elts) == len(value.elts) \
        and not any(isinstance(e, ast.Starred) for e in target.elts + value.elts):
         for t, v in zip(target.elts, value.elts): self._unpack(t, v, scopes)
     else: self.assign_flow(target, self.term(value, scopes), scopes)
-PyFile._unpack = _unpack
 
-def flow_stmt(self, st, scopes):
+@patch
+def flow_stmt(self: PyFile, st, scopes):
     "Record the flows of one statement: assignments, `for`/`with` targets, `return` and `yield`."
     if isinstance(st, ast.Assign):
         for t in st.targets: self._unpack(t, st.value, scopes)
@@ -474,13 +474,13 @@ def flow_stmt(self, st, scopes):
             if i.optional_vars is not None: self.assign_flow(i.optional_vars, self.term(i.context_expr, scopes), scopes)
     elif isinstance(st, ast.Return) and scopes[-1].kind == "function" and not scopes[-1].anon:
         self.assign_flow_slot(return_slot(scopes[-1].id), self.term(st.value, scopes))
-PyFile.flow_stmt = flow_stmt
 
-def assign_flow_slot(self, slot, value):
+@patch
+def assign_flow_slot(self: PyFile, slot, value):
     if value is not None: self.flows.append(["=", slot, value])
-PyFile.assign_flow_slot = assign_flow_slot
 
-def ann_term(self, ann, scopes):
+@patch
+def ann_term(self: PyFile, ann, scopes):
     "An annotation as an instance of the class it names (`x: Conn`, `Optional[Conn]`, `'Conn'`), or None."
     if isinstance(ann, ast.Constant) and isinstance(ann.value, str):
         try: ann = ast.parse(ann.value, mode="eval").body
@@ -491,7 +491,6 @@ def ann_term(self, ann, scopes):
     if not isinstance(ann, (ast.Name, ast.Attribute)): return None
     c = self.resolve_expr(ann, scopes)
     return ["inst", ["p", c]] if c else None
-PyFile.ann_term = ann_term
 
 # %% ../nbs/02_pyextract.ipynb #01172eb1
 _CONTAINERS = (ast.List, ast.Tuple, ast.Set, ast.Dict)
@@ -504,7 +503,8 @@ def _literal_term(node):
     if isinstance(node, ast.Constant) and isinstance(node.value, bytes): return ["inst", ["p", ["builtins.bytes"]]]
     return None
 
-def term(self, node, scopes):
+@patch
+def term(self: PyFile, node, scopes):
     "The flow term of expression `node`: what the linker evaluates to the definitions it may denote (None: nothing trackable)."
     if node is None: return None
     if isinstance(node, (ast.Name, ast.Attribute)):
@@ -550,7 +550,6 @@ def term(self, node, scopes):
         return ["or", ts] if ts else None
     if isinstance(node, (ast.Await, ast.Starred, ast.NamedExpr)): return self.term(node.value, scopes)
     return None
-PyFile.term = term
 
 # %% ../nbs/02_pyextract.ipynb #bf694837
 def extract_python(source: bytes|str, relpath: str,
