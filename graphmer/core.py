@@ -6,7 +6,7 @@ Docs: https://graphmer.github.io/graphmer/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #dd7efc18
 from __future__ import annotations
-import ast, configparser, errno, functools, hashlib, os, posixpath, subprocess, sysconfig, tempfile, json, warnings
+import ast, configparser, errno, functools, hashlib, os, posixpath, signal, subprocess, sysconfig, tempfile, json, warnings
 from dataclasses import dataclass
 from pathlib import Path
 try: import tomllib                         # Python 3.11+
@@ -15,11 +15,11 @@ except ImportError:                         # Python 3.10: the tomli backport (a
     except ImportError: tomllib = None
 
 # %% auto #0
-__all__ = ['EXTRACTOR_VERSION', 'MAX_FILE_BYTES', 'METADATA_FILES', 'LAYOUT_DIRS', 'RUNNABLE', 'DOC_PAGES', 'default_corpus',
-           'module_name', 'resolve_relative', 'sha256_bytes', 'file_mode', 'atomic_write_bytes', 'atomic_write_text',
-           'atomic_write_json', 'read_toml', 'read_setup_cfg', 'setup_py_args', 'project_name', 'package_dirs',
-           'import_roots', 'project_dir', 'SourceRoot', 'git_commit', 'source_root', 'project_root', 'project_path',
-           'runnable_notebook']
+__all__ = ['EXTRACTOR_VERSION', 'MAX_FILE_BYTES', 'METADATA_FILES', 'LAYOUT_DIRS', 'RUNNABLE', 'DOC_PAGES', 'KILL_ENV',
+           'default_corpus', 'module_name', 'resolve_relative', 'sha256_bytes', 'file_mode', 'atomic_write_bytes',
+           'atomic_write_text', 'atomic_write_json', 'read_toml', 'read_setup_cfg', 'setup_py_args', 'project_name',
+           'package_dirs', 'import_roots', 'project_dir', 'SourceRoot', 'git_commit', 'source_root', 'project_root',
+           'project_path', 'runnable_notebook', 'kill_point']
 
 # %% ../nbs/00_core.ipynb #276381f0
 EXTRACTOR_VERSION = "1.0.0"  # bump when the extracted facts change: it is part of every cache key
@@ -268,3 +268,16 @@ def runnable_notebook(name: str) -> Path:
     "Path of the runnable notebook `name` (one of `RUNNABLE`) in the project's `nbs/`."
     if name not in RUNNABLE: raise ValueError(f"no runnable notebook {name!r}: choose from {', '.join(RUNNABLE)}")
     return project_root() / "nbs" / f"{name}.ipynb"
+
+# %% ../nbs/00_core.ipynb #8b716ed1
+KILL_ENV = "GRAPHMER_KILL_AT"   # "name" or "name:n": SIGKILL this process the n-th time `kill_point(name)` is passed
+_kill_seen: dict = {}
+
+def kill_point(name: str):
+    "Die here by SIGKILL when `GRAPHMER_KILL_AT` names this point (and this is its n-th pass); otherwise nothing."
+    want = os.environ.get(KILL_ENV)
+    if not want: return
+    target, _, nth = want.partition(":")
+    if target != name: return
+    _kill_seen[name] = _kill_seen.get(name, 0) + 1
+    if _kill_seen[name] == int(nth or 1): os.kill(os.getpid(), signal.SIGKILL)
