@@ -12,7 +12,7 @@
    pairs with the KG's `inherits_from` + `implements` triples: precision and recall per relation, with categorised
    disagreements.
 
-Conventions mirrored from the extractor (graphmer/tsextract.py): `class C extends X` and `interface I extends J, K`
+Conventions mirrored from the extractor (graphmer/lang_java.py): `class C extends X` and `interface I extends J, K`
 are `inherits_from`; `class/enum/record C implements Y` is `implements`; only explicit clauses count (no implicit
 `Object`/`Enum`/`Record` supertypes); local and anonymous classes are not KG entities and are left out.
 

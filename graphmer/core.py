@@ -269,7 +269,7 @@ def runnable_notebook(name: str) -> Path:
     if name not in RUNNABLE: raise ValueError(f"no runnable notebook {name!r}: choose from {', '.join(RUNNABLE)}")
     return project_root() / "nbs" / f"{name}.ipynb"
 
-# %% ../nbs/00_core.ipynb #8b716ed1
+# %% ../nbs/00_core.ipynb #33ed3bb7
 KILL_ENV = "GRAPHMER_KILL_AT"   # "name" or "name:n": SIGKILL this process the n-th time `kill_point(name)` is passed
 _kill_seen: dict = {}
 

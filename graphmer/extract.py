@@ -26,18 +26,43 @@ from .ontology import ontology_dict, validate
 from .pyextract import extract_python
 
 # %% auto #0
-__all__ = ['TS_EXTENSIONS', 'LANGUAGE_OF', 'ALL_LANGUAGES', 'EXCLUDED_DIRS', 'WALK_SKIPS', 'EXTRACTOR_MODULES', 'KG_MODULES',
-           'FILE_TIME_LIMIT', 'TIMED_OUT', 'SCHEMAS', 'IN_PROCESS_MAX', 'OUTPUTS', 'SourceFile', 'discover',
+__all__ = ['LANGUAGES', 'LANGUAGE_OF', 'ALL_LANGUAGES', 'EXCLUDED_DIRS', 'WALK_SKIPS', 'EXTRACTOR_MODULES', 'KG_MODULES',
+           'FILE_TIME_LIMIT', 'TIMED_OUT', 'SCHEMAS', 'IN_PROCESS_MAX', 'OUTPUTS', 'Language', 'SourceFile', 'discover',
            'module_source', 'code_fingerprint', 'extractor_fingerprint', 'kg_fingerprint', 'check_file', 'time_limit',
            'extract_file', 'FactsCache', 'write_table', 'jsonl_bytes', 'write_jsonl', 'extract_all', 'hash_files',
            'input_digest', 'up_to_date', 'externals_digest', 'EmptyCorpusError', 'build_kg', 'KG', 'input_files',
            'load_kg']
 
+# %% ../nbs/05_extract.ipynb #922c2c7b
+from collections.abc import Callable
+
+@dataclass(frozen=True)
+class Language:
+    "How the build reads the files of one language."
+    extensions: tuple           # file-name extensions, as `os.path.splitext` splits them (`.d.ts` files are `.ts` files)
+    extract: Callable           # (source bytes, relpath) -> FileFacts; raises `SyntaxError`/`UnicodeDecodeError` for files to skip
+    modules: tuple              # the graphmer modules besides `core` that its facts depend on
+    packages: tuple = ()        # the distributions (parser, grammar) whose versions its facts depend on
+    root_modules: bool = False  # module ids come from the source root's import roots (`SourceRoot.module`), passed as `module=`
+
+# %% ../nbs/05_extract.ipynb #b2d65f44
+from functools import partial
+from .lang_java import extract_java
+from .lang_js import extract_js
+
+LANGUAGES = {   # name -> Language: the languages the build reads
+    "python": Language((".py",), extract_python, ("pyextract",), root_modules=True),
+    "java": Language((".java",), extract_java, ("tsextract", "lang_java"), ("tree-sitter", "tree-sitter-java")),
+    "javascript": Language((".js", ".mjs", ".cjs", ".jsx"), partial(extract_js, language="javascript"), ("tsextract", "lang_js"),
+                           ("tree-sitter", "tree-sitter-javascript")),
+    "typescript": Language((".ts", ".mts", ".cts"), partial(extract_js, language="typescript"), ("tsextract", "lang_js"),
+                           ("tree-sitter", "tree-sitter-typescript")),
+    "tsx": Language((".tsx",), partial(extract_js, language="tsx"), ("tsextract", "lang_js"), ("tree-sitter", "tree-sitter-typescript")),
+}
+LANGUAGE_OF = {ext: name for name, lang in LANGUAGES.items() for ext in lang.extensions}   # file extension -> language name
+ALL_LANGUAGES = tuple(LANGUAGES)
+
 # %% ../nbs/05_extract.ipynb #91879293
-from .tsextract import TS_LANGUAGES
-TS_EXTENSIONS = TS_LANGUAGES   # tsextract's table itself: a copy here once left `.mts`/`.cts` unread
-LANGUAGE_OF = {".py": "python", **TS_EXTENSIONS}
-ALL_LANGUAGES = ("python", "java", "javascript", "typescript", "tsx")
 EXCLUDED_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", "site-packages", "dist-packages", "node_modules",
                            ".tox", ".mypy_cache", ".pytest_cache"})
 
@@ -74,13 +99,13 @@ def discover(roots: list[SourceRoot], languages=ALL_LANGUAGES, exclude=EXCLUDED_
                 full = os.path.join(d, n); rel = Path(full).relative_to(root.path).as_posix()
                 if os.path.islink(full) and (why := _link_problem(full, inside)):
                     skipped.append(dict(path=rel, repository=root.repository, reason=why)); continue
-                files.append(SourceFile(ri, rel, lang, root.module(rel) if lang == "python" else None))
+                files.append(SourceFile(ri, rel, lang, root.module(rel) if LANGUAGES[lang].root_modules else None))
     return files, skipped
 
 # %% ../nbs/05_extract.ipynb #71f869fa
-EXTRACTOR_MODULES = ("core", "pyextract", "tsextract")               # the code per-file facts depend on
+EXTRACTOR_MODULES = ("core", *dict.fromkeys(m for lang in LANGUAGES.values() for m in lang.modules))   # the code per-file facts depend on
 KG_MODULES = EXTRACTOR_MODULES + ("externals", "link", "ontology", "extract")  # ... and the code between the facts and the KG files
-_PARSERS = ("tree-sitter", "tree-sitter-java", "tree-sitter-javascript", "tree-sitter-typescript")
+_PARSERS = tuple(dict.fromkeys(p for lang in LANGUAGES.values() for p in lang.packages))
 
 def module_source(name: str) -> bytes:
     "Source bytes of the graphmer module `name`."
@@ -107,9 +132,8 @@ def kg_fingerprint() -> str:
     return code_fingerprint(KG_MODULES)
 
 def _facts(data: bytes, f: SourceFile) -> dict:
-    if f.language == "python": return extract_python(data, f.relpath, f.module)
-    from graphmer.tsextract import extract_treesitter
-    return extract_treesitter(data, f.relpath, f.language)
+    lang = LANGUAGES[f.language]
+    return lang.extract(data, f.relpath, module=f.module) if lang.root_modules else lang.extract(data, f.relpath)
 
 def _skip_reason(e: BaseException) -> str:
     if isinstance(e, SyntaxError): return f"syntax error: line {e.lineno}: {e.msg}"
@@ -358,12 +382,12 @@ def build_kg(sources=None,                 # directories of code (default: the i
     if workers < 1: raise ValueError(f"workers must be >= 1, got {workers}")
     repositories = repositories or [None] * len(sources)
     roots = [source_root(s, r) for s, r in zip(sources, repositories)]   # fails at once on a missing path
-    out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
-    cache = None if cache_dir is False else Path(cache_dir or out / ".cache")
     files, skipped = discover(roots, languages)
     if not files: raise EmptyCorpusError(f"no source files ({', '.join(languages)}) under {', '.join(str(r.path) for r in roots)}"
                                          + (f"; {len(skipped)} skipped while walking ({skipped[0]['path']}: {skipped[0]['reason']}, ...)" if skipped else "")
                                          + ": point SOURCES at a directory of code, or add its language with --languages")
+    out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
+    cache = None if cache_dir is False else Path(cache_dir or out / ".cache")
     hashes = hash_files(roots, files, max_file_bytes)
     digest = sha256_bytes((input_digest(roots, files, hashes, max_file_bytes, languages) + externals_digest(resolve_installed)).encode())
     if cache is not None and (prev := up_to_date(out, digest)) and (run_validation <= (out / "validation.json").exists()):

@@ -1,7 +1,7 @@
 "Bad input never stops a run: every bad file is skipped and listed with its reason; a missing path fails at once."
 import os, subprocess, sys
 import pytest
-from graphmer.extract import build_kg, load_kg
+from graphmer.extract import EmptyCorpusError, build_kg, load_kg
 
 def make_bad_corpus(root):
     (root / "pkg" / "empty_dir").mkdir(parents=True)
@@ -34,10 +34,13 @@ def test_unreadable_file(tmp_path):
     m = build_kg([tmp_path / "src"], tmp_path / "kg", workers=1, progress=False)
     assert m["skipped"][0]["reason"].startswith("unreadable")
 
-def test_empty_directory(tmp_path):
-    (tmp_path / "src" / "a" / "b").mkdir(parents=True)
-    m = build_kg([tmp_path / "src"], tmp_path / "kg", workers=2, progress=False)
-    assert m["counts"]["files"] == 0 and m["counts"]["triples"] == 0 and (tmp_path / "kg" / "triples.jsonl").exists()
+def test_empty_directory_is_an_error(tmp_path):
+    "A corpus with no code fails before any work, from Python and from the CLI (non-zero exit), and writes no KG: training on an empty KG would die later, far from the cause."
+    (tmp_path / "src" / "a" / "b").mkdir(parents=True); (tmp_path / "src" / "README.txt").write_text("no code\n")
+    with pytest.raises(EmptyCorpusError, match="no source files"): build_kg([tmp_path / "src"], tmp_path / "kg", workers=2, progress=False)
+    assert not (tmp_path / "kg").exists()
+    r = subprocess.run([sys.executable, "-m", "graphmer.cli", "build-kg", str(tmp_path / "src"), "--out", str(tmp_path / "kg")], capture_output=True, text=True)
+    assert r.returncode == 2 and "no source files" in r.stderr and "point SOURCES at a directory of code" in r.stderr.strip().splitlines()[-1]
 
 def test_missing_path_fails_before_work(tmp_path):
     with pytest.raises(FileNotFoundError, match="does not exist"): build_kg([tmp_path / "nope"], tmp_path / "kg")

@@ -1,12 +1,18 @@
-"Tests of the tree-sitter extractor (`graphmer.tsextract`) on the hand-written fixtures under tests/fixtures/{java,js,ts}."
+"Tests of the tree-sitter extractors (`graphmer.tsextract`, `graphmer.lang_java`, `graphmer.lang_js`) on the hand-written fixtures under tests/fixtures/{java,js,ts}."
 import json, re
 from pathlib import Path
 import pytest
-from graphmer.extract import build_kg, load_kg, LANGUAGE_OF
-from graphmer.tsextract import extract_treesitter, TS_LANGUAGES, TS_EXTRACTOR_VERSION
+from graphmer.extract import build_kg, load_kg, LANGUAGES, LANGUAGE_OF
+from graphmer.tsextract import TS_EXTRACTOR_VERSION
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LANG_DIRS = ("java", "js", "ts")
+TS_LANGUAGES = {ext: lang for ext, lang in LANGUAGE_OF.items() if lang != "python"}   # extension -> tree-sitter language
+
+
+def extract_treesitter(source: bytes, relpath: str, language: str) -> dict:
+    "FileFacts of one file, extracted as the build extracts it (through its line in `LANGUAGES`)."
+    return LANGUAGES[language].extract(source, relpath)
 
 
 def fixture_files(lang_dir):
@@ -26,7 +32,8 @@ ALL = [p for d in LANG_DIRS for p in fixture_files(d)]
 def test_fixtures_exist():
     assert all(fixture_files(d) for d in LANG_DIRS)
     assert TS_EXTRACTOR_VERSION and TS_LANGUAGES[".tsx"] == "tsx" and TS_LANGUAGES[".mjs"] == "javascript"
-    assert all(LANGUAGE_OF[ext] == lang for ext, lang in TS_LANGUAGES.items())   # the build reads every extension tsextract knows
+    assert TS_LANGUAGES[".mts"] == TS_LANGUAGES[".cts"] == "typescript" and TS_LANGUAGES[".java"] == "java"
+    assert all(LANGUAGE_OF[ext] == name for name, lang in LANGUAGES.items() for ext in lang.extensions)   # no extension claimed twice
 
 
 # ---- Java extends/implements against an independent regex scan ---------------------------------
