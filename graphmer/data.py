@@ -7,7 +7,7 @@ Docs: https://graphmer.github.io/graphmer/data.html.md"""
 # %% ../nbs/11_data.ipynb #3d75c18d
 from __future__ import annotations
 import io, json, math, re, time
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -16,29 +16,16 @@ from torch.utils.data import IterableDataset, get_worker_info
 from .core import atomic_write_bytes, atomic_write_json
 from .extract import input_files, load_kg
 from .ontology import relation_vocab
-from .tokenizer import CLS_ID, GRAPH_ID, MASK_ID, PAD_ID, SEP_ID, SPECIAL_TOKENS
+from .batch import (BATCH_FIELDS, CLS_ID, GRAPH_ID, GRAPH_SLOT, IGNORE, MASK_ID, PAD_ID, PAD_SLOT, ROOT_SLOT, SEP_ID,
+                            SPECIAL_TOKENS)
 
 # %% auto #0
-__all__ = ['ROOT_SLOT', 'GRAPH_SLOT', 'PAD_SLOT', 'SAMPLE_FIELDS', 'SPLIT_GROUPS', 'IGNORE', 'hops', 'line_starts',
-           'mention_char_spans', 'covering_tokens', 'TripleIndex', 'build_triple_index', 'InjectionStats',
-           'occurs_as_name', 'select_injections', 'empty_sample', 'file_samples', 'file_group', 'split_by_file',
-           'load_split', 'heads_in_files', 'split_triples', 'training_triples', 'ShardWriter', 'prepare_samples',
-           'LeafyChainDataset', 'span_length_probs', 'sample_root_spans', 'replace_masked', 'without_leaves',
-           'Collator', 'render_sample']
-
-# %% ../nbs/11_data.ipynb #bdbf7850
-ROOT_SLOT, GRAPH_SLOT, PAD_SLOT = -1, -2, -3  # `slot` values that are not leaf slots
-
-def hops(root_a, slot_a, root_b, slot_b):
-    "Shortest-path hop counts between leafy-chain positions `(root, slot)`, vectorised over arrays or tensors (broadcasting); -1 where either is the graph token or padding."
-    if not any(isinstance(x, torch.Tensor) for x in (root_a, slot_a, root_b, slot_b)):
-        root_a, slot_a, root_b, slot_b = map(np.asarray, (root_a, slot_a, root_b, slot_b))
-    la, lb = slot_a >= 0, slot_b >= 0                      # which ends are leaves
-    d = abs(root_a - root_b) + la * 1 + lb * 1            # along the chain, plus one hop down to each leaf
-    same = la & lb & (root_a == root_b)                   # two leaves of one root: the leaf chain may be shorter
-    d = d - same * (2 - abs(slot_a - slot_b).clip(max=2))
-    ok = (slot_a >= ROOT_SLOT) & (slot_b >= ROOT_SLOT)
-    return d * ok - (~ok) * 1
+__all__ = ['SAMPLE_FIELDS', 'SPLIT_GROUPS', 'line_starts', 'mention_char_spans', 'covering_tokens', 'TripleIndex',
+           'build_triple_index', 'InjectionStats', 'occurs_as_name', 'select_injections', 'empty_sample',
+           'file_samples', 'file_group', 'split_by_file', 'load_split', 'heads_in_files', 'split_triples',
+           'training_triples', 'ShardWriter', 'prepare_samples', 'LeafyChainDataset', 'span_length_probs',
+           'sample_root_spans', 'replace_masked', 'without_leaves', 'full_layout', 'compact_layout', 'as_tensors',
+           'Collator', 'unmasked_batch', 'render_sample']
 
 # %% ../nbs/11_data.ipynb #c6224c20
 def line_starts(text: str) -> np.ndarray:
@@ -456,9 +443,49 @@ def without_leaves(s: dict) -> dict:
     for k in ("tail_entity", "head_entity"): s[k] = np.full_like(s[k], -1)
     return s
 
-# %% ../nbs/11_data.ipynb #2a2eb07e
-IGNORE = -100  # label of positions that are not predicted
+# %% ../nbs/11_data.ipynb #508265d1
+def full_layout(samples: list[dict], masked: list[dict]) -> dict:
+    "Batch arrays (B, 1 + R + R*L) of the full layout of `samples`, with their masked tokens and labels `masked` (see `Collator.mask_sample`)."
+    B, (R, L) = len(samples), samples[0]["leaf_ids"].shape
+    st = lambda k, src=samples: np.stack([x[k] for x in src]).astype(np.int64)
+    rid, lid = st("root_ids"), st("leaf_ids"); lvalid = lid != PAD_ID
+    per_leaf = lambda a: np.where(lvalid, np.repeat(a[:, :, None], L, 2), 0).reshape(B, R * L)
+    z, zl = np.zeros((B, 1), np.int64), np.zeros((B, R * L), np.int64)
+    cat = lambda g, r, l: np.concatenate([np.broadcast_to(g, (B, 1)), r, l], 1)
+    labels_r, labels_l = st("root_lab", masked), st("leaf_lab", masked).reshape(B, R * L)
+    group = np.where(lvalid, (np.arange(B)[:, None] * R + np.arange(R)[None])[:, :, None], -1).reshape(B, R * L)
+    return dict(
+        input_ids=cat(GRAPH_ID, st("root_in", masked), st("leaf_in", masked).reshape(B, R * L)),
+        labels=cat(IGNORE, labels_r, labels_l),
+        root_idx=cat(0, np.broadcast_to(np.arange(R), (B, R)), np.broadcast_to(np.repeat(np.arange(R), L), (B, R * L))),
+        slot=cat(GRAPH_SLOT, np.full((B, R), ROOT_SLOT), np.broadcast_to(np.tile(np.arange(L), R), (B, R * L))),
+        valid=cat(True, rid != PAD_ID, lvalid.reshape(B, R * L)),
+        rel=cat(0, np.zeros((B, R), np.int64), per_leaf(st("leaf_rel"))),
+        head_len=cat(0, np.zeros((B, R), np.int64), per_leaf(st("head_len"))),
+        is_mlm=cat(False, labels_r != IGNORE, np.zeros((B, R * L), bool)),
+        is_mnm=cat(False, np.zeros((B, R), bool), labels_l != IGNORE),
+        sbo_left=cat(0, st("sbo_left", masked), zl), sbo_right=cat(0, st("sbo_right", masked), zl),
+        sbo_pos=cat(0, st("sbo_pos", masked), zl),
+        tail_group=cat(-1, np.full((B, R), -1), group),
+        copyable=cat(False, np.zeros((B, R), bool), per_leaf(st("copyable")).astype(bool)))
 
+# %% ../nbs/11_data.ipynb #c571e694
+def compact_layout(full: dict, pad_multiple: int = 16) -> dict:
+    "Keep the graph token, the roots and the occupied leaf slots of a full-layout batch; pad N to a multiple of `pad_multiple`."
+    valid = full["valid"]; keep = valid.copy(); R = int((full["slot"][0] == ROOT_SLOT).sum())
+    keep[:, :1 + R] = True
+    n = keep.sum(1); N = int(math.ceil(n.max() / pad_multiple) * pad_multiple)
+    order = np.argsort(~keep, axis=1, kind="stable")[:, :N]
+    if order.shape[1] < N: order = np.pad(order, ((0, 0), (0, N - order.shape[1])))
+    pad = np.arange(N)[None, :] >= n[:, None]
+    return {k: np.where(pad, BATCH_FIELDS[k], np.take_along_axis(v, order, 1)).astype(v.dtype) for k, v in full.items()}
+
+def as_tensors(b: dict) -> dict[str, torch.Tensor]:
+    "The arrays of batch `b` as tensors: bool masks, int64 for everything else."
+    return {k: torch.from_numpy(np.ascontiguousarray(v)) if v.dtype == bool else torch.from_numpy(np.ascontiguousarray(v, np.int64))
+            for k, v in b.items()}
+
+# %% ../nbs/11_data.ipynb #2a2eb07e
 class Collator:
     "Batch samples into model inputs with fresh MLM (root spans) and MNM (whole tails) masks on every call."
     def __init__(self, vocab_size: int,
@@ -496,50 +523,24 @@ class Collator:
                     sbo_left=left, sbo_right=right, sbo_pos=pos,
                     leaf_in=replace_masked(lid, lm, self.rng, self.vocab_size, self.ratio), leaf_lab=np.where(lm, lid, IGNORE))
 
-    def full_layout(self, samples: list[dict], masked: list[dict]) -> dict:
-        "Batch arrays (B, 1 + R + R*L) of the full layout."
-        B, (R, L) = len(samples), samples[0]["leaf_ids"].shape
-        st = lambda k, src=samples: np.stack([x[k] for x in src]).astype(np.int64)
-        rid, lid = st("root_ids"), st("leaf_ids"); lvalid = lid != PAD_ID
-        per_leaf = lambda a: np.where(lvalid, np.repeat(a[:, :, None], L, 2), 0).reshape(B, R * L)
-        z, zl = np.zeros((B, 1), np.int64), np.zeros((B, R * L), np.int64)
-        cat = lambda g, r, l: np.concatenate([np.broadcast_to(g, (B, 1)), r, l], 1)
-        labels_r, labels_l = st("root_lab", masked), st("leaf_lab", masked).reshape(B, R * L)
-        group = np.where(lvalid, (np.arange(B)[:, None] * R + np.arange(R)[None])[:, :, None], -1).reshape(B, R * L)
-        return dict(
-            input_ids=cat(GRAPH_ID, st("root_in", masked), st("leaf_in", masked).reshape(B, R * L)),
-            labels=cat(IGNORE, labels_r, labels_l),
-            root_idx=cat(0, np.broadcast_to(np.arange(R), (B, R)), np.broadcast_to(np.repeat(np.arange(R), L), (B, R * L))),
-            slot=cat(GRAPH_SLOT, np.full((B, R), ROOT_SLOT), np.broadcast_to(np.tile(np.arange(L), R), (B, R * L))),
-            valid=cat(True, rid != PAD_ID, lvalid.reshape(B, R * L)),
-            rel=cat(0, np.zeros((B, R), np.int64), per_leaf(st("leaf_rel"))),
-            head_len=cat(0, np.zeros((B, R), np.int64), per_leaf(st("head_len"))),
-            is_mlm=cat(False, labels_r != IGNORE, np.zeros((B, R * L), bool)),
-            is_mnm=cat(False, np.zeros((B, R), bool), labels_l != IGNORE),
-            sbo_left=cat(0, st("sbo_left", masked), zl), sbo_right=cat(0, st("sbo_right", masked), zl),
-            sbo_pos=cat(0, st("sbo_pos", masked), zl),
-            tail_group=cat(-1, np.full((B, R), -1), group),
-            copyable=cat(False, np.zeros((B, R), bool), per_leaf(st("copyable")).astype(bool)))
-
-    def compact(self, full: dict) -> dict:
-        "Keep the graph token, the roots and the occupied leaf slots of a full-layout batch; pad N to `pad_multiple`."
-        valid = full["valid"]; keep = valid.copy(); R = int((full["slot"][0] == ROOT_SLOT).sum())
-        keep[:, :1 + R] = True
-        n = keep.sum(1); N = int(math.ceil(n.max() / self.pad_multiple) * self.pad_multiple)
-        order = np.argsort(~keep, axis=1, kind="stable")[:, :N]
-        if order.shape[1] < N: order = np.pad(order, ((0, 0), (0, N - order.shape[1])))
-        pad = np.arange(N)[None, :] >= n[:, None]
-        fill = dict(input_ids=PAD_ID, labels=IGNORE, root_idx=0, slot=PAD_SLOT, valid=False, tail_group=-1)
-        return {k: np.where(pad, fill.get(k, 0), np.take_along_axis(v, order, 1)).astype(v.dtype) for k, v in full.items()}
-
     def __call__(self, samples: list[dict]) -> dict[str, torch.Tensor]:
         self._check_worker()
         if not self.leaves: samples = [without_leaves(s) for s in samples]
         masked = [self.mask_sample(s) for s in samples]
-        b = self.full_layout(samples, masked)
-        if self.layout == "compact": b = self.compact(b)
-        return {k: torch.from_numpy(np.ascontiguousarray(v)) if v.dtype == bool else torch.from_numpy(np.ascontiguousarray(v, np.int64))
-                for k, v in b.items()}
+        b = full_layout(samples, masked)
+        if self.layout == "compact": b = compact_layout(b, self.pad_multiple)
+        return as_tensors(b)
+
+# %% ../nbs/11_data.ipynb #d34c2b56
+def unmasked_batch(samples: list[dict],
+                   leaves: bool = True,   # False: drop every injected tail (what the text-only ablation reads)
+                  ) -> dict[str, torch.Tensor]:
+    "Model inputs (compact layout) of `samples` as they are: nothing masked at random; the leaf slots holding `[MASK]` are the targets."
+    if not leaves: samples = [without_leaves(s) for s in samples]
+    R = len(samples[0]["root_ids"]); z = np.zeros(R, np.int64)
+    masked = [dict(root_in=s["root_ids"].astype(np.int64), root_lab=np.full(R, IGNORE), sbo_left=z, sbo_right=z, sbo_pos=z,
+                   leaf_in=s["leaf_ids"].astype(np.int64), leaf_lab=np.where(s["leaf_ids"] == MASK_ID, MASK_ID, IGNORE)) for s in samples]
+    return as_tensors(compact_layout(full_layout(samples, masked)))
 
 # %% ../nbs/11_data.ipynb #be99107d
 def _show_token(tokenizer, i: int) -> str:

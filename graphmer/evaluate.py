@@ -9,23 +9,23 @@ from __future__ import annotations
 import json, math, time
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 import numpy as np, pandas as pd, torch
 import torch.nn.functional as F
-from .data import Collator, IGNORE, empty_sample, occurs_as_name, heads_in_files
+from .batch import CLS_ID, MASK_ID, PAD_ID, SEP_ID
+from .data import empty_sample, occurs_as_name, heads_in_files, unmasked_batch
 from .extract import load_kg
 from .models import GraphMER
 from .ontology import RELATIONS, relation_vocab, type_ancestors
 from .pretrain import batch_streams, objective
 from .rank import filtered_ranks, rank_metrics, grouped_metrics
-from .tokenizer import CodeTokenizer, MASK_ID, PAD_ID, CLS_ID, SEP_ID
-from .trainers import Trainer, TrainConfig
+from .tokenizer import CodeTokenizer
+from .trainers import TrainConfig, evaluate_batches
 
 # %% auto #0
 __all__ = ['SEARCH_IN', 'Run', 'load_run', 'eval_batches', 'batch_metrics', 'check_val_loss', 'TailTable', 'tail_table',
            'known_tails', 'Queries', 'find_mentions', 'window_text', 'make_queries', 'split_queries', 'query_samples',
-           'collate_queries', 'slot_log_probs', 'sequence_scores', 'ModelScorer', 'FrequencyScorer', 'RandomScorer',
-           'KGEScorerAdapter', 'rank_queries', 'summarize', 'name_ceiling', 'extraction_scores']
+           'slot_log_probs', 'sequence_scores', 'ModelScorer', 'FrequencyScorer', 'RandomScorer', 'KGEScorerAdapter',
+           'rank_queries', 'summarize', 'name_ceiling', 'extraction_scores']
 
 # %% ../nbs/17_evaluate.ipynb #71d65def
 @dataclass
@@ -59,17 +59,14 @@ def eval_batches(run: Run, split: str = "val", max_windows: int = 0) -> list:
     "The masked batches of `split` exactly as the trainer built its validation batches (same seed, same masks); the first `max_windows` windows only if > 0."
     t, d = run.config["train"], run.config["data"]
     _, val_batches = batch_streams(run.data_dir / "samples", run.tokenizer.vocab_size, t["batch_size"], d["layout"], t["seed"],
-                                   t["mlm_prob"], leaves=run.variant != "text_only")
+                                   t["mlm_prob"], leaves=run.variant != "text_only", seed_streams=t.get("seed_streams"))
     bs = t["eval_batch_size"]
     return val_batches(bs, split, max_batches=-(-max_windows // bs) if max_windows > 0 else None)
 
 def batch_metrics(run: Run, batches: list, device="cpu") -> dict:
-    "The trainer's own weighted validation metrics of `run.model` over `batches`."
+    "The trainer's own weighted validation metrics (`evaluate_batches`) of `run.model` over `batches`."
     cfg = TrainConfig.from_dict(run.config["train"])
-    ns = SimpleNamespace(model=run.model, _val=batches, val_batches=None, cfg=cfg, device=torch.device(device), loss_fn=objective,
-                         state=dict(step=cfg.steps), _eval_bs=None)
-    ns._autocast = lambda: Trainer._autocast(ns)
-    return Trainer.evaluate(ns)
+    return evaluate_batches(run.model, objective, batches, cfg, step=cfg.steps, device=device)
 
 def check_val_loss(run: Run, device="cpu", rtol: float = 1e-4) -> dict:
     "Recompute the validation loss of the loaded checkpoint; raise if it differs from the one recorded at training time."
@@ -202,21 +199,11 @@ def query_samples(q: Queries, idx, L: int, lengths=None) -> list[dict]:
             out.append(s)
     return out
 
-def collate_queries(samples: list[dict], vocab_size: int) -> dict:
-    "Model inputs (compact layout) of query samples: nothing masked at random, every [MASK] leaf labelled."
-    coll = Collator(vocab_size, "compact")
-    R = len(samples[0]["root_ids"])
-    masked = [dict(root_in=s["root_ids"].astype(np.int64), root_lab=np.full(R, IGNORE), sbo_left=np.zeros(R, np.int64),
-                   sbo_right=np.zeros(R, np.int64), sbo_pos=np.zeros(R, np.int64), leaf_in=s["leaf_ids"].astype(np.int64),
-                   leaf_lab=np.where(s["leaf_ids"] == MASK_ID, MASK_ID, IGNORE)) for s in samples]
-    b = coll.compact(coll.full_layout(samples, masked))
-    return {k: torch.from_numpy(np.ascontiguousarray(v)) if v.dtype == bool else torch.from_numpy(np.ascontiguousarray(v, np.int64)) for k, v in b.items()}
-
 @torch.no_grad()
 def slot_log_probs(model: GraphMER, q: Queries, idx, L: int, device="cpu") -> torch.Tensor:
     "(len(idx), L lengths, L slots, V) log-probabilities; [:, n-1, k] is slot k of the n-slot copy (slots >= n are -inf)."
     V = model.config.vocab_size
-    b = {k: v.to(device) for k, v in collate_queries(query_samples(q, idx, L), V).items()}
+    b = {k: v.to(device) for k, v in unmasked_batch(query_samples(q, idx, L)).items()}
     out = model(b)
     lp = F.log_softmax(out["logits"].float(), -1)                  # rows: samples in order, their masked slots in slot order
     res = torch.full((len(idx) * L, L, V), float("-inf"), device=lp.device)

@@ -12,20 +12,20 @@ from functools import cached_property
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 import plotly.graph_objects as go
-from .data import IGNORE, Collator, render_sample
+from .batch import SPECIAL_TOKENS
+from .data import render_sample, unmasked_batch
 from .evaluate import Queries, Run, load_run, slot_log_probs, sequence_scores, tail_table, TailTable
 from .extract import KG, load_kg
 from .models import GraphMER, attention_mask, decay_index
 from .ontology import ENTITY_TYPES, RELATION_BY_NAME, relation_vocab, type_ancestors
 from .rank import filtered_ranks
-from .tokenizer import PAD_ID, SPECIAL_TOKENS
 
 # %% auto #0
 __all__ = ['SPLITS', 'TYPE_COLORS', 'VIEWS', 'Workbench', 'load_workbench', 'search_entities', 'file_entities', 'entity_triples',
            'entity_card', 'neighbourhood_figure', 'Window', 'mention_window', 'sample_figure', 'window_facts',
-           'relations_for', 'tail_scores', 'true_tails', 'predict_tails', 'decay_figure', 'sample_batch',
-           'attention_probs', 'attention_figure', 'default_entity', 'view_objects', 'entity_views', 'display_objects',
-           'show_static', 'mime_bundle', 'widgets_live', 'Explorer']
+           'relations_for', 'tail_scores', 'true_tails', 'predict_tails', 'decay_figure', 'attention_probs',
+           'attention_figure', 'default_entity', 'view_objects', 'entity_views', 'display_objects', 'show_static',
+           'mime_bundle', 'widgets_live', 'Explorer']
 
 # %% ../nbs/18_explore.ipynb #976eceba
 SPLITS = ("train", "val", "test")   # the prepared splits whose windows are searched for mentions
@@ -322,17 +322,6 @@ def decay_figure(model: GraphMER,
     return fig.update_layout(title=f"decay f(sp) = λ^GELU(√sp − p_h) per head, λ = {model.config.decay_lambda} (×: the graph token, learned distance {gd:.2f})",
                              xaxis_title="graph distance sp (hops)", yaxis_title="f(sp)", height=380)
 
-def sample_batch(sample: dict, vocab_size: int, leaves: bool = True) -> dict:
-    "Model inputs (compact layout, batch of 1) of `sample` as it is, nothing masked; `leaves=False` drops its injected tails."
-    s = dict(sample)
-    if not leaves: s["leaf_ids"], s["tail_len"], s["leaf_rel"] = np.zeros_like(s["leaf_ids"]), np.zeros_like(s["tail_len"]), np.zeros_like(s["leaf_rel"])
-    R = len(s["root_ids"]); z = np.zeros(R, np.int64)
-    m = dict(root_in=s["root_ids"].astype(np.int64), root_lab=np.full(R, IGNORE), sbo_left=z, sbo_right=z, sbo_pos=z,
-             leaf_in=s["leaf_ids"].astype(np.int64), leaf_lab=np.full(s["leaf_ids"].shape, IGNORE))
-    coll = Collator(vocab_size, "compact")
-    b = coll.compact(coll.full_layout([s], [m]))
-    return {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in b.items()}
-
 @torch.no_grad()
 def attention_probs(model: GraphMER, batch: dict, layer: int) -> tuple[torch.Tensor, float]:
     "(B, heads, N, N) attention probabilities of `layer` on `batch` (rows: queries), and max |P·V − the model's attention output|."
@@ -373,7 +362,7 @@ def attention_figure(wb: Workbench, w: Window,
     "Heatmaps of `layer`'s attention on window `w`, one subplot per head: rows are queries, columns keys, over `span` roots and their leaves."
     from plotly.subplots import make_subplots
     model = wb.run.model
-    batch = sample_batch(w.sample, model.config.vocab_size, leaves=wb.run.variant != "text_only")
+    batch = unmasked_batch([w.sample], leaves=wb.run.variant != "text_only")
     p, _ = attention_probs(model, batch, layer)
     a, b = _roots_shown(w, span)
     sel, labels = _position_labels(batch, wb.run.tokenizer, a, b)

@@ -14,6 +14,9 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from fastcore.basics import patch
+from .batch import (BATCH_FIELDS, CLS_ID, GRAPH_SLOT, IGNORE, INPUT_FIELDS, MASK_ID, PAD_ID, ROOT_SLOT, SEP_ID, SPECIAL_TOKENS,
+                            hops, pad_fields)
 from .core import atomic_write_bytes, atomic_write_text
 
 # %% auto #0
@@ -73,11 +76,9 @@ class GraphMERConfig:
 
 # %% ../nbs/12_model.ipynb #6deb1106
 def decay_index(ri, si, rj, sj, graph_index: int):
-    "Closed-form hop count between positions (root ri, slot si) and (rj, sj); `graph_index` where either is the graph token."
-    leaf_i, leaf_j = si >= 0, sj >= 0
-    same_root_leaves = leaf_i & leaf_j & (ri == rj)
-    hops = torch.where(same_root_leaves, (si - sj).abs().clamp(max=2), (ri - rj).abs() + leaf_i.long() + leaf_j.long())
-    return torch.where((si == -2) | (sj == -2), graph_index, hops)
+    "Decay-table column of positions (root ri, slot si) and (rj, sj): their hop count (`hops`), `graph_index` where either is the graph token or padding."
+    d = hops(ri, si, rj, sj)
+    return torch.where(d < 0, graph_index, d)
 
 # %% ../nbs/12_model.ipynb #10f84d39
 def decay_table(p_head, graph_dist, lam: float, max_roots: int):
@@ -87,17 +88,15 @@ def decay_table(p_head, graph_dist, lam: float, max_roots: int):
     return lam ** F.gelu(sq[None] - p_head[:, None])
 
 # %% ../nbs/12_model.ipynb #e65ba264
-_PAD, _CLS, _SEP, _MASK, _FIRST_FREE = 0, 2, 3, 4, 6
-
 def _synthetic_sample(rng, cfg, R, L, b, density):
     "One random sample: roots, injected tails and masks, layout-free."
     n = R if b % 2 == 0 else max(4, R - int(rng.integers(1, R // 4 + 1)))
-    roots = np.full(R, _PAD); roots[:n] = rng.integers(_FIRST_FREE, cfg.vocab_size, n); roots[0], roots[n - 1] = _CLS, _SEP
+    roots = np.full(R, PAD_ID); roots[:n] = rng.integers(len(SPECIAL_TOKENS), cfg.vocab_size, n); roots[0], roots[n - 1] = CLS_ID, SEP_ID
     starts = rng.choice(np.arange(1, n - 1), size=max(1, int((n - 2) * density)), replace=False)
     tails = []                                               # (root, head_len, rel, tail ids, copyable, mnm)
     for j, i in enumerate(sorted(starts)):
         m = int(min(2 if j == 0 else rng.integers(1, 4), n - 1 - i))
-        ids = rng.integers(_FIRST_FREE, cfg.vocab_size, int(rng.integers(1, L + 1)))
+        ids = rng.integers(len(SPECIAL_TOKENS), cfg.vocab_size, int(rng.integers(1, L + 1)))
         tails.append((int(i), m, int(rng.integers(1, cfg.num_relations)), ids, bool(rng.random() < .5), bool(rng.random() < .5)))
     if not any(t[5] for t in tails): tails[0] = tails[0][:5] + (True,)
     spans, i = [], 1                                         # MLM spans, separated so both boundaries stay unmasked
@@ -109,19 +108,16 @@ def _synthetic_sample(rng, cfg, R, L, b, density):
     return dict(n=n, roots=roots, tails=tails, spans=spans)
 
 # %% ../nbs/12_model.ipynb #518b7d74
-_FIELDS = dict(input_ids=0, labels=-100, root_idx=0, slot=-3, valid=False, rel=0, head_len=0, is_mlm=False, is_mnm=False,
-               sbo_left=0, sbo_right=0, sbo_pos=0, tail_group=-1, copyable=False)
-
 def _render(smp, R, L, layout, b, N):
     "Lay one sample out in `layout` as a dict of (N,) numpy arrays."
-    a = {k: np.full(N, v, dtype=bool if isinstance(v, bool) else np.int64) for k, v in _FIELDS.items()}
-    a["slot"][0], a["valid"][0] = -2, True
+    a = pad_fields(N)
+    a["slot"][0], a["valid"][0] = GRAPH_SLOT, True
     n = smp["n"]
     a["input_ids"][1:R + 1] = smp["roots"]; a["root_idx"][1:R + 1] = np.arange(R)
-    a["slot"][1:n + 1] = -1; a["valid"][1:n + 1] = True
+    a["slot"][1:n + 1] = ROOT_SLOT; a["valid"][1:n + 1] = True
     for s, k in smp["spans"]:
         p = 1 + np.arange(s, s + k)
-        a["labels"][p], a["input_ids"][p], a["is_mlm"][p] = a["input_ids"][p], _MASK, True
+        a["labels"][p], a["input_ids"][p], a["is_mlm"][p] = a["input_ids"][p], MASK_ID, True
         a["sbo_left"][p], a["sbo_right"][p], a["sbo_pos"][p] = s, s + k + 1, np.arange(1, k + 1)
     nxt = 1 + R
     for i, m, rel, ids, copy, mnm in smp["tails"]:
@@ -129,7 +125,7 @@ def _render(smp, R, L, layout, b, N):
         nxt += len(ids)
         a["input_ids"][p], a["root_idx"][p], a["slot"][p], a["valid"][p] = ids, i, np.arange(len(ids)), True
         a["rel"][p], a["head_len"][p], a["tail_group"][p], a["copyable"][p] = rel, m, b * R + i, copy
-        if mnm: a["labels"][p], a["input_ids"][p], a["is_mnm"][p] = ids, _MASK, True
+        if mnm: a["labels"][p], a["input_ids"][p], a["is_mnm"][p] = ids, MASK_ID, True
     return a
 
 def synthetic_batch(cfg: GraphMERConfig, B: int = 2, R: int = 16, L: int | None = None, layout: str = "full", seed: int = 0,
@@ -142,7 +138,7 @@ def synthetic_batch(cfg: GraphMERConfig, B: int = 2, R: int = 16, L: int | None 
     if layout == "full": N = 1 + R + R * L
     else: N = -(-max(1 + R + sum(len(t[3]) for t in s["tails"]) for s in smps) // 16) * 16
     rows = [_render(s, R, L, layout, b, N) for b, s in enumerate(smps)]
-    return {k: torch.from_numpy(np.stack([r[k] for r in rows])) for k in _FIELDS}
+    return {k: torch.from_numpy(np.stack([r[k] for r in rows])) for k in BATCH_FIELDS}
 
 # %% ../nbs/12_model.ipynb #c77602e1
 def head_positions(batch: dict, b, n, max_span: int):
@@ -152,7 +148,7 @@ def head_positions(batch: dict, b, n, max_span: int):
     pos = (1 + batch["root_idx"][b, n])[:, None] + off                  # roots sit at layout positions 1..R
     ok = off < batch["head_len"][b, n].clamp(min=1)[:, None]
     pos = pos.clamp(max=N - 1)
-    ok = ok & batch["valid"][b[:, None], pos] & (batch["slot"][b[:, None], pos] == -1)
+    ok = ok & batch["valid"][b[:, None], pos] & (batch["slot"][b[:, None], pos] == ROOT_SLOT)
     ok[:, 0] = True                                                       # the leaf's own root always heads the span
     return pos, ok
 
@@ -189,7 +185,7 @@ class HGAT(nn.Module):
 # %% ../nbs/12_model.ipynb #0aee8e8d
 def attention_mask(slot, valid):
     "(B, N, N) bool: query q may attend to key k."
-    graph_key_ok = (slot[:, None, :] != -2) | (slot[:, :, None] == -2)
+    graph_key_ok = (slot[:, None, :] != GRAPH_SLOT) | (slot[:, :, None] == GRAPH_SLOT)
     return valid[:, :, None] & valid[:, None, :] & graph_key_ok
 
 def eager_attention(q, k, v, mask, decay=None):
@@ -215,7 +211,7 @@ def flex_attention_fn(root_idx, slot, valid, table=None, graph_index: int = 0) -
     "attend(q, k, v) through FlexAttention with the decay read from `table` (heads, T) inside score_mod."
     from torch.nn.attention.flex_attention import create_block_mask
     B, N = slot.shape
-    def mask_mod(b, h, qi, ki): return valid[b, qi] & valid[b, ki] & ((slot[b, ki] != -2) | (slot[b, qi] == -2))
+    def mask_mod(b, h, qi, ki): return valid[b, qi] & valid[b, ki] & ((slot[b, ki] != GRAPH_SLOT) | (slot[b, qi] == GRAPH_SLOT))
     block_mask = create_block_mask(mask_mod, B, None, N, N, device=slot.device, _compile=slot.device.type == "cuda")
     score_mod = None
     if table is not None:
@@ -286,14 +282,12 @@ class GraphMER(nn.Module):
         if isinstance(m, nn.Linear) and m.bias is not None: nn.init.zeros_(m.bias)
 
 # %% ../nbs/12_model.ipynb #92177952
-_REQUIRED = ("input_ids", "root_idx", "slot", "valid", "rel", "head_len")
-
 def check_batch(batch: dict, cfg: GraphMERConfig):
     "Fail early, with a message, on a batch the model cannot read."
-    missing = [k for k in _REQUIRED if k not in batch]
+    missing = [k for k in INPUT_FIELDS if k not in batch]
     if missing: raise KeyError(f"batch lacks {missing}")
     shape = batch["input_ids"].shape
-    bad = [k for k in _REQUIRED if batch[k].shape != shape]
+    bad = [k for k in INPUT_FIELDS if batch[k].shape != shape]
     if bad: raise ValueError(f"batch tensors {bad} do not have the shape {tuple(shape)} of input_ids")
     v = batch["valid"]
     if bool(((batch["root_idx"] >= cfg.max_roots) & v).any()): raise ValueError(f"root_idx >= max_roots={cfg.max_roots}")
@@ -302,43 +296,48 @@ def check_batch(batch: dict, cfg: GraphMERConfig):
 def _impl(cfg: GraphMERConfig, device) -> str:
     return ("flex" if device.type == "cuda" else "eager") if cfg.attn_impl == "auto" else cfg.attn_impl
 
-def _embed(self, batch):
+@patch
+def embed(self: GraphMER, batch: dict):
     "Token (+ root position) embeddings, H-GAT on the leaves, LayerNorm, dropout."
     valid = batch["valid"]
     x = self.tok_emb(batch["input_ids"].masked_fill(~valid, 0))
     if self.pos_emb is not None:
-        x = x + self.pos_emb(batch["root_idx"].masked_fill(~valid, 0)) * (valid & (batch["slot"] != -2))[..., None]
+        x = x + self.pos_emb(batch["root_idx"].masked_fill(~valid, 0)) * (valid & (batch["slot"] != GRAPH_SLOT))[..., None]
     if self.slot_emb is not None:
         leaf = valid & (batch["slot"] >= 0)
         x = x + self.slot_emb(batch["slot"].clamp(min=0) * leaf) * leaf[..., None]
     if self.hgat is not None: x = self.hgat(x, batch)
     return self.drop(self.emb_ln(x))
 
-def _decay(self):
+@patch
+def decay(self: GraphMER):
     "The (heads, max_roots+3) decay table, or None without decay."
     if not self.config.use_decay: return None
     return decay_table(self.p_head, F.softplus(self.graph_dist_raw), self.config.decay_lambda, self.config.max_roots)
 
-def _attention(self, batch, device):
+@patch
+def attention(self: GraphMER, batch: dict, device) -> Callable:
+    "`attend(q, k, v)` of this forward: the configured attention path with this batch's mask and decay."
     impl = _impl(self.config, device)
     if impl == "flex" and device.type != "cuda" and self.training and torch.is_grad_enabled():
         raise RuntimeError("FlexAttention cannot train on CPU: use attn_impl='eager' (or 'auto')")
     fn = flex_attention_fn if impl == "flex" else eager_attention_fn
     return fn(batch["root_idx"], batch["slot"], batch["valid"], self.decay(), graph_index=self.config.max_roots + 2)
 
-GraphMER.embed, GraphMER.decay, GraphMER.attention = _embed, _decay, _attention
-
 # %% ../nbs/12_model.ipynb #30a3efd5
-def _lm_logits(self, h): return F.linear(self.lm_transform(h), self.tok_emb.weight, self.lm_bias)
+@patch
+def lm_logits(self: GraphMER, h): return F.linear(self.lm_transform(h), self.tok_emb.weight, self.lm_bias)
 
-def _sbo_logits(self, hidden, batch, sel):
+@patch
+def _sbo_logits(self: GraphMER, hidden, batch, sel):
     "SBO logits at the (B, N) positions `sel`, from the span boundaries and the relative position."
     b, n = sel.nonzero(as_tuple=True)
     left, right = hidden[b, batch["sbo_left"][b, n]], hidden[b, batch["sbo_right"][b, n]]
     p = self.sbo_pos(batch["sbo_pos"][b, n].clamp(max=self.config.sbo_max_pos))
     return F.linear(self.sbo_mlp(torch.cat([left, right, p], -1)), self.tok_emb.weight, self.sbo_bias)
 
-def _forward(self, batch: dict, logits_at=None) -> dict:
+@patch
+def forward(self: GraphMER, batch: dict, logits_at=None) -> dict:
     "hidden (B,N,H); logits (k,V) at `logits_mask` (default: labelled positions; 'all' -> (B,N,V)); sbo_logits at `sbo_mask`."
     check_batch(batch, self.config)
     x = self.embed(batch)
@@ -347,25 +346,24 @@ def _forward(self, batch: dict, logits_at=None) -> dict:
     out = dict(hidden=x)
     if isinstance(logits_at, str) and logits_at == "all": out["logits"] = self.lm_logits(x)
     else:
-        if logits_at is None and "labels" in batch: logits_at = batch["labels"] != -100
+        if logits_at is None and "labels" in batch: logits_at = batch["labels"] != IGNORE
         if logits_at is not None: out["logits"], out["logits_mask"] = self.lm_logits(x[logits_at]), logits_at
     if "sbo_pos" in batch and "labels" in batch:
-        sel = batch["is_mlm"] & (batch["labels"] != -100) & (batch["sbo_pos"] > 0)
+        sel = batch["is_mlm"] & (batch["labels"] != IGNORE) & (batch["sbo_pos"] > 0)
         out["sbo_logits"], out["sbo_mask"] = self._sbo_logits(x, batch, sel), sel
     return out
 
-def _num_parameters(self) -> int:
+@patch
+def num_parameters(self: GraphMER) -> int:
     "Number of distinct trainable parameters (the tied embedding counted once)."
     return sum(p.numel() for p in self.parameters())
-
-GraphMER.lm_logits, GraphMER._sbo_logits, GraphMER.forward, GraphMER.num_parameters = _lm_logits, _sbo_logits, _forward, _num_parameters
 
 # %% ../nbs/12_model.ipynb #7a633279
 def layout_position(batch: dict, R: int, L: int):
     "Full-layout position of every position of `batch` (graph 0, root i -> 1+i, leaf (i,k) -> 1+R+i*L+k; -1 for padding)."
     ri, sl = batch["root_idx"], batch["slot"]
-    pos = torch.where(sl == -1, 1 + ri, 1 + R + ri * L + sl)
-    pos = torch.where(sl == -2, 0, pos)
+    pos = torch.where(sl == ROOT_SLOT, 1 + ri, 1 + R + ri * L + sl)
+    pos = torch.where(sl == GRAPH_SLOT, 0, pos)
     return torch.where(batch["valid"], pos, -1)
 
 # %% ../nbs/12_model.ipynb #72884b74
@@ -387,7 +385,7 @@ def graphmer_loss(outputs: dict, batch: dict,
     "loss (MLM+MNM cross-entropy over every masked position + SBO) and detached metrics."
     sel = outputs["logits_mask"]
     labels, logits = batch["labels"][sel], outputs["logits"].float()
-    keep = labels != -100                                  # a custom logits_at may include unlabelled positions
+    keep = labels != IGNORE                                  # a custom logits_at may include unlabelled positions
     labels, logits = labels[keep], logits[keep]
     ce = F.cross_entropy(logits, labels, reduction="none")
     hit = logits.argmax(-1) == labels
@@ -431,9 +429,10 @@ def check_flex_agreement(cfg: GraphMERConfig, batch: dict, device="cpu", grads: 
 # %% ../nbs/12_model.ipynb #5018769a
 RUNTIME_FIELDS = ("attn_impl", "dropout", "relation_dropout")   # may differ between save and load
 
-def _save_pretrained(self, path, extra_files: dict | None = None,
-                     run_config: dict | None = None,   # a run's resolved settings: config.json then holds them, with this model's under "model"
-                    ) -> Path:
+@patch
+def save_pretrained(self: GraphMER, path, extra_files: dict | None = None,
+                    run_config: dict | None = None,   # a run's resolved settings: config.json then holds them, with this model's under "model"
+                   ) -> Path:
     "Write config.json, model.safetensors and `extra_files` ({name: bytes | str}) into directory `path`."
     from safetensors.torch import save
     path = Path(path); path.mkdir(parents=True, exist_ok=True)
@@ -446,8 +445,8 @@ def _save_pretrained(self, path, extra_files: dict | None = None,
     atomic_write_text(path / "config.json", cfg)
     return path
 
-@classmethod
-def _from_pretrained(cls, path, device="cpu", **overrides) -> "GraphMER":
+@patch(cls_method=True)
+def from_pretrained(cls: GraphMER, path, device="cpu", **overrides) -> GraphMER:
     "Rebuild from `path`/config.json and load model.safetensors strictly; returns the model in eval mode."
     from safetensors.torch import load_file
     path = Path(path)
@@ -459,8 +458,6 @@ def _from_pretrained(cls, path, device="cpu", **overrides) -> "GraphMER":
     model = cls(cfg)
     model.load_state_dict(load_file(path / "model.safetensors"), strict=True)
     return model.to(device).eval()
-
-GraphMER.save_pretrained, GraphMER.from_pretrained = _save_pretrained, _from_pretrained
 
 # %% ../nbs/12_model.ipynb #0e157a40
 def overfit(cfg: GraphMERConfig, batch: dict, steps: int = 60, lr: float = 1e-3, seed: int = 0):

@@ -13,10 +13,11 @@ import numpy as np, torch
 from torch.utils.data import DataLoader
 from .core import atomic_write_json
 from .extract import input_files
-from .tokenizer import CodeTokenizer, read_code, PAD_ID, CLS_ID, SEP_ID
+from .batch import CLS_ID, IGNORE, PAD_ID, SEP_ID
+from .tokenizer import CodeTokenizer, read_code
 from .data import LeafyChainDataset, Collator, prepare_samples, split_by_file
 from .models import graphmer_loss
-from .trainers import piecewise
+from .trainers import piecewise, stream_seed
 
 # %% auto #0
 __all__ = ['PREP_VERSION', 'prepare_data', 'batch_streams', 'token_counts', 'frequency_baseline', 'apply_window', 'objective']
@@ -68,17 +69,18 @@ def batch_streams(samples_dir, vocab_size: int,
                   seed: int = 0,
                   mlm_prob: float = 0.15, mnm_prob: float = 0.15,
                   workers: int = 0,             # DataLoader worker processes for training batches
-                  leaves: bool = True):         # False: code tokens only (the text-only ablation)
+                  leaves: bool = True,          # False: code tokens only (the text-only ablation)
+                  seed_streams: dict | None = None):  # {stream: [multiplier, offset]} (`TrainConfig.seed_streams`); None: SEED_STREAMS
     "(train_batches(epoch), val_batches(batch_size)) for `Trainer`."
     def train_batches(epoch: int):
         ds = LeafyChainDataset(samples_dir, "train", shuffle=True, seed=seed); ds.set_epoch(epoch)
-        coll = Collator(vocab_size, layout, mlm_prob, mnm_prob, seed=seed * 100_003 + epoch, leaves=leaves)
+        coll = Collator(vocab_size, layout, mlm_prob, mnm_prob, seed=stream_seed(seed, "train_masks", epoch, seed_streams), leaves=leaves)
         return DataLoader(ds, batch_size=batch_size, collate_fn=coll, num_workers=workers, drop_last=True,
-                          generator=torch.Generator().manual_seed(seed * 7_919 + epoch), persistent_workers=False)
+                          generator=torch.Generator().manual_seed(stream_seed(seed, "train_loader", epoch, seed_streams)), persistent_workers=False)
     def val_batches(bs: int, split: str = "val",   # split='test': the inductive test windows, masked the same way
                     max_batches: int | None = None):  # only the first batches (the same ones, masked the same way)
         ds = LeafyChainDataset(samples_dir, split, shuffle=False, seed=seed)
-        coll = Collator(vocab_size, layout, mlm_prob, mnm_prob, seed=seed * 100_003 + 999_983, leaves=leaves)
+        coll = Collator(vocab_size, layout, mlm_prob, mnm_prob, seed=stream_seed(seed, "eval_masks", 0, seed_streams), leaves=leaves)
         return list(islice(DataLoader(ds, batch_size=bs, collate_fn=coll, num_workers=0), max_batches))
     return train_batches, val_batches
 
@@ -108,7 +110,7 @@ def apply_window(batch: dict, R: int) -> dict:
     if bool(keep[batch["valid"]].all()): return batch
     b = dict(batch); b["valid"] = batch["valid"] & keep
     drop = ~b["valid"]
-    b["labels"] = batch["labels"].masked_fill(drop, -100)
+    b["labels"] = batch["labels"].masked_fill(drop, IGNORE)
     for k in ("is_mlm", "is_mnm"): b[k] = batch[k] & b["valid"]
     if "sbo_right" in b:
         right_ok = torch.gather(b["valid"], 1, batch["sbo_right"].clamp(min=0))

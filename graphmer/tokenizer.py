@@ -11,19 +11,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 from tokenizers import Tokenizer, Regex, models, pre_tokenizers, decoders, trainers
+from .batch import SPECIAL_TOKENS, PAD_ID, UNK_ID, CLS_ID, SEP_ID, MASK_ID, GRAPH_ID
 from .core import default_corpus, source_root, atomic_write_text, MAX_FILE_BYTES
 from .extract import discover, input_files, KG, ALL_LANGUAGES
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['SPECIAL_TOKENS', 'PAD_ID', 'UNK_ID', 'CLS_ID', 'SEP_ID', 'MASK_ID', 'GRAPH_ID', 'DEFAULT_VOCAB_SIZE', 'OPERATORS',
-           'PIECE_PATTERNS', 'PIECE_REGEX', 'piece_splitter', 'pieces', 'Encoding', 'check_special_ids',
-           'CodeTokenizer', 'corpus_files', 'read_code', 'corpus_texts', 'split_files', 'train_on_corpus',
-           'tokenizer_stats']
+__all__ = ['DEFAULT_VOCAB_SIZE', 'OPERATORS', 'PIECE_PATTERNS', 'PIECE_REGEX', 'piece_splitter', 'pieces', 'Encoding',
+           'check_special_ids', 'CodeTokenizer', 'corpus_files', 'read_code', 'corpus_texts', 'split_files',
+           'train_on_corpus', 'tokenizer_stats']
 
 # %% ../nbs/10_tokenizer.ipynb #439a2410
-SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "[GRAPH]"]
-PAD_ID, UNK_ID, CLS_ID, SEP_ID, MASK_ID, GRAPH_ID = range(len(SPECIAL_TOKENS))
 DEFAULT_VOCAB_SIZE = 12_000  # enough for the standard library's identifier pieces; 50k also works (see below)
 
 # %% ../nbs/10_tokenizer.ipynb #54cfae0b

@@ -13,13 +13,14 @@ from typing import Callable, Iterable
 import numpy as np, torch
 from safetensors.torch import save_file, load_file
 from tqdm.auto import tqdm
+from fastcore.basics import patch
 from .core import atomic_write_json, atomic_write_text
 
 # %% auto #0
-__all__ = ['PHASES', 'LOG_FIELDS', 'choose_phase', 'TrainConfig', 'validate_config', 'resolve_config', 'lr_factor', 'piecewise',
-           'param_groups', 'optimizer_tensors', 'load_optimizer', 'write_checkpoint', 'find_checkpoint', 'pick_device',
-           'peak_memory_mb', 'progress_bar', 'NonFiniteLossError', 'Trainer', 'train_step', 'evaluate', 'log_row',
-           'truncate_logs', 'save', 'resume', 'fit']
+__all__ = ['PHASES', 'SEED_STREAMS', 'LOG_FIELDS', 'choose_phase', 'stream_seed', 'TrainConfig', 'validate_config',
+           'resolve_config', 'lr_factor', 'piecewise', 'param_groups', 'optimizer_tensors', 'load_optimizer',
+           'write_checkpoint', 'find_checkpoint', 'pick_device', 'peak_memory_mb', 'progress_bar', 'NonFiniteLossError',
+           'Trainer', 'evaluate_batches', 'truncate_logs']
 
 # %% ../nbs/14_trainer.ipynb #c2db24d3
 PHASES = {  # phase: (largest number of training samples, settings it implies)
@@ -34,6 +35,21 @@ def choose_phase(n_samples: int) -> str:
     for name, (limit, _) in PHASES.items():
         if limit is None or n_samples <= limit: return name
 
+# %% ../nbs/14_trainer.ipynb #4df66413
+SEED_STREAMS = dict(               # stream: [multiplier, offset]; its seed in epoch e is seed * multiplier + offset + e
+    train_masks=[100_003, 0],      # the collator's MLM/MNM masks of training epoch e
+    train_loader=[7_919, 0],       # the generator of training epoch e's DataLoader (its workers' base seeds)
+    eval_masks=[100_003, 999_983]) # the masks of the validation and test batches, drawn once (epoch 0)
+
+def stream_seed(seed: int, stream: str, epoch: int = 0,
+                streams: dict | None = None,   # {stream: [multiplier, offset]}, e.g. `TrainConfig.seed_streams`; None: SEED_STREAMS
+               ) -> int:
+    "Seed of the named random `stream` in `epoch` of a run seeded with `seed`."
+    streams = SEED_STREAMS if streams is None else streams
+    if stream not in streams: raise ValueError(f"unknown seed stream {stream!r}; known streams: {list(streams)}")
+    mult, off = streams[stream]
+    return seed * mult + off + epoch
+
 # %% ../nbs/14_trainer.ipynb #940a7b16
 @dataclass
 class TrainConfig:
@@ -41,12 +57,15 @@ class TrainConfig:
     steps: int = 500             # optimizer steps
     batch_size: int = 8          # samples per micro-batch
     grad_accum: int = 1          # micro-batches per optimizer step
-    lr: float = 1e-3             # peak learning rate
+    lr: float = 5e-4             # peak learning rate (nbs/train.ipynb's; 1e-3 collapses post-LN tiny to the unigram)
     min_lr_ratio: float = 0.1    # cosine decays to lr * min_lr_ratio
     warmup: int = 50             # linear warmup steps
     weight_decay: float|None = None  # AdamW decoupled weight decay (not on norms and biases); None: from the phase
+    betas: list = field(default_factory=lambda: [0.9, 0.98])   # AdamW β1, β2
+    eps: float = 1e-6            # AdamW ε
     clip: float = 1.0            # gradient-norm clipping (0: off)
-    seed: int = 0
+    seed: int = 0                # every random stream of the run derives from it (see `seed_streams`)
+    seed_streams: dict = field(default_factory=lambda: {k: list(v) for k, v in SEED_STREAMS.items()})  # {stream: [multiplier, offset]}, see SEED_STREAMS
     eval_every: int|None = None  # steps between evaluations on the full validation split; None: from the phase
     eval_batch_size: int = 32
     save_every: int|None = None  # steps between periodic checkpoints; None: from the phase
@@ -72,6 +91,10 @@ class TrainConfig:
         if bad: raise ValueError(f"unknown training parameter(s) {bad}; accepted: {sorted(known)}")
         return cls(**d)
 
+    def stream_seed(self, stream: str, epoch: int = 0) -> int:
+        "Seed of the named random `stream` (see `SEED_STREAMS`) in `epoch`."
+        return stream_seed(self.seed, stream, epoch, self.seed_streams)
+
 # %% ../nbs/14_trainer.ipynb #a9532a39
 def validate_config(c: TrainConfig) -> TrainConfig:
     "Raise ValueError naming the first bad setting; return `c`."
@@ -81,6 +104,12 @@ def validate_config(c: TrainConfig) -> TrainConfig:
         v = getattr(c, k); need(isinstance(v, int) and not isinstance(v, bool) and v >= 1, f"{k} must be a positive integer, got {v!r}")
     need(isinstance(c.warmup, int) and 0 <= c.warmup, f"warmup must be a non-negative integer, got {c.warmup!r}")
     need(isinstance(c.lr, (int, float)) and 0 < c.lr < 1, f"lr must be in (0, 1), got {c.lr!r}")
+    need(isinstance(c.betas, (list, tuple)) and len(c.betas) == 2 and all(isinstance(b, (int, float)) and 0 <= b < 1 for b in c.betas),
+         f"betas must be two numbers in [0, 1) (AdamW β1, β2), got {c.betas!r}")
+    need(isinstance(c.eps, (int, float)) and c.eps > 0, f"eps must be a positive number, got {c.eps!r}")
+    need(isinstance(c.seed_streams, dict) and sorted(c.seed_streams) == sorted(SEED_STREAMS)
+         and all(isinstance(v, (list, tuple)) and len(v) == 2 and all(isinstance(x, int) for x in v) for v in c.seed_streams.values()),
+         f"seed_streams must give each of {list(SEED_STREAMS)} a [multiplier, offset] pair of integers, got {c.seed_streams!r}")
     need(0 <= c.min_lr_ratio <= 1, f"min_lr_ratio must be in [0, 1], got {c.min_lr_ratio!r}")
     need(c.phase == "auto" or c.phase in PHASES, f"phase must be 'auto' or one of {list(PHASES)}, got {c.phase!r}")
     need(c.device == "auto" or re.fullmatch(r"cpu|cuda(:\d+)?|mps", str(c.device)) is not None, f"device must be 'auto', 'cpu', 'cuda' or 'cuda:N', got {c.device!r}")
@@ -228,11 +257,11 @@ class Trainer:
         self.batch_tokens = batch_tokens or (lambda b: int(b["valid"].sum()) if "valid" in b else 0)
         self.device = pick_device(cfg.device)
         self.model.to(self.device)
-        self.opt = torch.optim.AdamW(param_groups(model, cfg.weight_decay), lr=cfg.lr, betas=(0.9, 0.98), eps=1e-6)
+        self.opt = torch.optim.AdamW(param_groups(model, cfg.weight_decay), lr=cfg.lr, betas=tuple(cfg.betas), eps=cfg.eps)
         self.sched = torch.optim.lr_scheduler.LambdaLR(self.opt, lambda s: lr_factor(s, cfg.warmup, cfg.steps, cfg.min_lr_ratio))
         self.state = dict(step=0, epoch=0, batch_in_epoch=0, samples=0, tokens=0, bad_steps=0, best=None, best_step=None,
                           evals_since_best=0, wall_s=0.0, stopped=None)
-        self._eval_bs, self._val = cfg.eval_batch_size, None
+        self._val = None                     # the validation batches, built on the first evaluation
         self.ckpt_dir = self.run_dir / "checkpoints"
         self.tb = None
 
@@ -240,18 +269,18 @@ class Trainer:
 def _to(batch: dict, device) -> dict:
     return {k: (v.to(device, non_blocking=True) if torch.is_tensor(v) else v) for k, v in batch.items()}
 
-def _autocast(self):
-    on = self.device.type == "cuda" and self.cfg.bf16
-    return torch.autocast(device_type=self.device.type, dtype=torch.bfloat16, enabled=on)
-Trainer._autocast = _autocast
+def _autocast(device: torch.device, bf16: bool):
+    "bf16 autocast on CUDA when `bf16`; a no-op elsewhere (the CPU computes in fp32)."
+    return torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=device.type == "cuda" and bf16)
 
-def train_step(self, micro_batches: list) -> dict|None:
+@patch
+def train_step(self: Trainer, micro_batches: list) -> dict|None:
     "Forward/backward over the micro-batches and one optimizer step; None when the loss was not finite."
     self.model.train(); self.opt.zero_grad(set_to_none=True)
     logs, n = [], len(micro_batches)
     for b in micro_batches:
         b = _to(b, self.device)
-        with self._autocast(): out = self.loss_fn(self.model, b, self.state["step"], self.cfg)
+        with _autocast(self.device, self.cfg.bf16): out = self.loss_fn(self.model, b, self.state["step"], self.cfg)
         if not torch.isfinite(out["loss"]):
             self.opt.zero_grad(set_to_none=True); return None
         (out["loss"] / n).backward()
@@ -262,7 +291,6 @@ def train_step(self, micro_batches: list) -> dict|None:
     self.opt.step(); self.sched.step()
     avg = {k: float(np.mean([l[k] for l in logs if k in l])) for k in logs[0]}
     return avg | dict(grad_norm=float(gnorm))
-Trainer.train_step = train_step
 
 # %% ../nbs/14_trainer.ipynb #8c8f2fc8
 def _split(batch: dict) -> list[dict]:
@@ -274,21 +302,24 @@ def _is_oom(e: BaseException) -> bool:
     return isinstance(e, torch.cuda.OutOfMemoryError) or "out of memory" in str(e).lower()
 
 @torch.no_grad()
-def evaluate(self) -> dict:
-    "Metrics over the full validation split, weighted by the number of targets of each kind."
-    self.model.eval()
-    if self._val is None: self._val = list(self.val_batches(self.cfg.eval_batch_size))
-    if not self._val: raise ValueError("the validation split is empty: hold out some files (val_frac) or lower eval_batch_size")
-    sums, todo = {}, list(self._val)
+def evaluate_batches(model: torch.nn.Module, loss_fn: Callable, batches: Iterable[dict],
+                     cfg: TrainConfig,           # handed to `loss_fn`; its `bf16` turns on autocast on CUDA
+                     step: int = 0,              # handed to `loss_fn`
+                     device=None,                # where the batches go; None: the model's device
+                     prefix: str = "val_",       # put before every metric's name
+                    ) -> dict:
+    "Metrics of `model` (in eval mode) over `batches`, each averaged over the targets of its kind; a batch that runs out of memory is halved and retried."
+    model.eval(); device = torch.device(device) if device is not None else next(model.parameters()).device
+    sums, todo = {}, list(batches)
+    if not todo: raise ValueError("no batches to evaluate: the split they come from is empty")
     while todo:
         b = todo.pop(0)
         try:
-            with self._autocast(): out = self.loss_fn(self.model, _to(b, self.device), self.state["step"], self.cfg, eval=True)
+            with _autocast(device, cfg.bf16): out = loss_fn(model, _to(b, device), step, cfg, eval=True)
         except RuntimeError as e:
             if not _is_oom(e) or b["input_ids"].shape[0] < 2: raise
-            if self.device.type == "cuda": torch.cuda.empty_cache()
-            self._eval_bs = max(1, b["input_ids"].shape[0] // 2)
-            print(f"out of memory during evaluation: retrying with batch size {self._eval_bs}", file=sys.stderr)
+            if device.type == "cuda": torch.cuda.empty_cache()
+            print(f"out of memory during evaluation: retrying with batch size {max(1, b['input_ids'].shape[0] // 2)}", file=sys.stderr)
             todo[0:0] = _split(b); continue
         w = dict(mlm=out.get("n_mlm", 1), mnm=out.get("n_mnm", 1), tails=out.get("n_tails", 1), sbo=out.get("n_sbo", 1))
         for k, v in out.items():
@@ -297,16 +328,24 @@ def evaluate(self) -> dict:
             wt = w[kind] if kind else out.get("n_mlm", 1) + out.get("n_mnm", 0)
             s = sums.setdefault(k, [0.0, 0]); s[0] += float(v) * wt; s[1] += wt
         for k in ("n_mlm", "n_mnm", "n_tails"): sums.setdefault(k, [0, 0])[0] += out.get(k, 0)
-    res = {f"val_{k}": (s[0] / s[1] if s[1] else float("nan")) for k, s in sums.items() if not k.startswith("n_")}
-    return res | {f"val_{k}": int(sums[k][0]) for k in ("n_mlm", "n_mnm", "n_tails")}
-Trainer.evaluate = evaluate
+    res = {f"{prefix}{k}": (s[0] / s[1] if s[1] else float("nan")) for k, s in sums.items() if not k.startswith("n_")}
+    return res | {f"{prefix}{k}": int(sums[k][0]) for k in ("n_mlm", "n_mnm", "n_tails")}
+
+@patch
+def evaluate(self: Trainer) -> dict:
+    "Metrics over the full validation split (`evaluate_batches`), whose batches are built on the first call."
+    if self._val is None: self._val = list(self.val_batches(self.cfg.eval_batch_size))
+    if not self._val: raise ValueError("the validation split is empty: hold out some files (val_frac) or lower eval_batch_size")
+    return evaluate_batches(self.model, self.loss_fn, self._val, self.cfg, self.state["step"], self.device)
 
 # %% ../nbs/14_trainer.ipynb #7f135e72
 LOG_FIELDS = ["step", "optimizer_step", "epoch", "samples", "tokens", "lr", "loss", "mlm_loss", "mnm_loss", "sbo_loss",
               "mlm_acc", "mnm_acc", "mnm_tail_acc", "grad_norm", "mnm_weight", "window", "tokens_per_s", "peak_mem_mb",
               "val_loss", "val_mlm_loss", "val_mnm_loss", "val_sbo_loss", "val_mlm_acc", "val_mnm_acc", "val_mnm_tail_acc", "bad_steps"]
 
-def log_row(self, row: dict):
+@patch
+def log_row(self: Trainer, row: dict):
+    "Append `row` (its `LOG_FIELDS`) to metrics.csv, metrics.jsonl and TensorBoard if on."
     row = {k: row.get(k) for k in LOG_FIELDS}
     new = not (self.run_dir / "metrics.csv").exists()
     with open(self.run_dir / "metrics.csv", "a", newline="") as f:
@@ -317,7 +356,6 @@ def log_row(self, row: dict):
     if self.tb is not None:
         for k, v in row.items():
             if isinstance(v, (int, float)) and k != "step": self.tb.add_scalar(k, v, row["step"])
-Trainer.log_row = log_row
 
 def truncate_logs(run_dir: Path, step: int):
     "Drop log rows written after `step` (by a run that was killed after its last checkpoint)."
@@ -331,14 +369,15 @@ def truncate_logs(run_dir: Path, step: int):
     atomic_write_text(run_dir / "metrics.csv", buf.getvalue())
 
 # %% ../nbs/14_trainer.ipynb #506971a5
-def save(self, kind: str):
+@patch
+def save(self: Trainer, kind: str):
     "Write checkpoint `kind` ('last', 'best' or 'step-NNNNNN') and apply the retention limit to periodic ones."
     write_checkpoint(self.ckpt_dir / kind, self.model, self.opt, dict(self.state, sched=self.sched.state_dict(), cfg=asdict(self.cfg)), self.extra_files)
     periodic = sorted(p for p in self.ckpt_dir.glob("step-*") if not p.name.endswith((".tmp", ".old")))
     for p in periodic[:-self.cfg.keep_checkpoints]: shutil.rmtree(p, ignore_errors=True)
-Trainer.save = save
 
-def resume(self, path=None) -> bool:
+@patch
+def resume(self: Trainer, path=None) -> bool:
     "Restore model, optimizer, scheduler, RNG states and data position from `path` (default: the `last` checkpoint)."
     ck = find_checkpoint(Path(path) if path else self.ckpt_dir / "last")
     if ck is None: return False
@@ -352,10 +391,10 @@ def resume(self, path=None) -> bool:
     self.state.update(st)
     truncate_logs(self.run_dir, self.state["step"])
     return True
-Trainer.save, Trainer.resume = save, resume
 
 # %% ../nbs/14_trainer.ipynb #5ac53289
-def _batches_from(self):
+@patch
+def _batches_from(self: Trainer):
     "Micro-batches from the saved data position onwards, across epochs."
     while True:
         it = iter(self.train_batches(self.state["epoch"]))
@@ -364,16 +403,16 @@ def _batches_from(self):
             self.state["batch_in_epoch"] += 1
             yield b
         self.state["epoch"] += 1; self.state["batch_in_epoch"] = 0
-Trainer._batches_from = _batches_from
 
-def _better(self, v: float) -> bool:
+@patch
+def _better(self: Trainer, v: float) -> bool:
     b = self.state["best"]
     if b is None: return True
     return v < b if self.cfg.early_metric.endswith("loss") else v > b
-Trainer._better = _better
 
 # %% ../nbs/14_trainer.ipynb #fded4672
-def fit(self, resume: bool = False,
+@patch
+def fit(self: Trainer, resume: bool = False,
         until: int|None = None,   # stop after this step without finishing (tests use it to simulate a crash)
        ) -> dict:
     "Train to `cfg.steps` optimizer steps (or an early stop); returns the final state with the last evaluation."
@@ -427,4 +466,3 @@ def fit(self, resume: bool = False,
     bar.close()
     if self.tb is not None: self.tb.close()
     return dict(self.state, **last_eval)
-Trainer.fit = fit

@@ -1,47 +1,11 @@
-"Leafy chain data: hop distances, mention placement and injection, file split, shard streaming, and the masking statistics of the collator."
-from collections import Counter, defaultdict, deque
+"Leafy chain data: mention placement and injection, file split, shard streaming, and the masking statistics of the collator."
+from collections import Counter
 import numpy as np, pytest, torch
-from graphmer.data import (GRAPH_SLOT, IGNORE, PAD_SLOT, ROOT_SLOT, Collator, LeafyChainDataset, covering_tokens, hops,
-                           load_split, mention_char_spans, prepare_samples, render_sample, sample_root_spans,
-                           span_length_probs, split_by_file)
+from graphmer.batch import CLS_ID, GRAPH_SLOT, IGNORE, MASK_ID, PAD_ID, PAD_SLOT, ROOT_SLOT, SEP_ID, SPECIAL_TOKENS, hops
+from graphmer.data import (Collator, LeafyChainDataset, covering_tokens, load_split, mention_char_spans, prepare_samples,
+                           render_sample, sample_root_spans, span_length_probs, split_by_file)
 from graphmer.extract import build_kg
-from graphmer.tokenizer import CLS_ID, MASK_ID, PAD_ID, SEP_ID, SPECIAL_TOKENS, CodeTokenizer
-
-# ---- the fixed graph --------------------------------------------------------------------------------------------
-def explicit_graph(R, L):
-    "Adjacency of the leafy chain graph, built edge by edge: roots chain, root-leaf, leaf k - leaf k+1."
-    adj = defaultdict(set)
-    def edge(a, b): adj[a].add(b); adj[b].add(a)
-    for i in range(R):
-        adj[(i, -1)]
-        if i + 1 < R: edge((i, -1), (i + 1, -1))
-        for k in range(L):
-            edge((i, -1), (i, k))
-            if k + 1 < L: edge((i, k), (i, k + 1))
-    return adj
-
-def bfs(adj, src):
-    dist, q = {src: 0}, deque([src])
-    while q:
-        u = q.popleft()
-        for v in adj[u]:
-            if v not in dist: dist[v] = dist[u] + 1; q.append(v)
-    return dist
-
-@pytest.mark.parametrize("R,L", [(1, 1), (1, 7), (2, 1), (3, 2), (4, 3), (6, 7), (12, 4)])
-def test_hops_closed_form_matches_bfs(R, L):
-    adj = explicit_graph(R, L); nodes = sorted(adj)
-    a = np.array([n for n in nodes for _ in nodes]); b = np.array([m for _ in nodes for m in nodes])
-    want = np.array([bfs(adj, n)[m] for n in nodes for m in nodes])
-    np.testing.assert_array_equal(hops(a[:, 0], a[:, 1], b[:, 0], b[:, 1]), want)
-    ta, tb = torch.tensor(a), torch.tensor(b)
-    assert torch.equal(hops(ta[:, 0], ta[:, 1], tb[:, 0], tb[:, 1]), torch.tensor(want))
-
-def test_hops_broadcasts_and_marks_graph_token():
-    r, s = torch.arange(5)[:, None], torch.tensor([-1, 0, 3])[None, :]
-    assert hops(r, s, 0, -1).shape == (5, 3) and hops(r, s, 0, -1)[4, 1].item() == 5   # broadcasts; ints mix with tensors
-    assert hops(0, GRAPH_SLOT, 2, 1) == -1 and hops(1, PAD_SLOT, 1, ROOT_SLOT) == -1
-    assert hops(3, 0, 3, 6) == 2 and hops(3, 2, 3, 3) == 1 and hops(0, -1, 5, 0) == 6
+from graphmer.tokenizer import CodeTokenizer
 
 # ---- mentions -> tokens -------------------------------------------------------------------------------------------
 def test_byte_columns_become_character_offsets():

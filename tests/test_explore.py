@@ -89,9 +89,10 @@ def test_callbacks_update_every_view(wb):
     assert ex.entity == E and "did you mean json.decoder.JSONDecoder" in ex.status.value
 
 def test_attention_probabilities_reproduce_the_model(wb):
-    from graphmer.explore import mention_window, sample_batch, attention_probs
+    from graphmer.data import unmasked_batch
+    from graphmer.explore import mention_window, attention_probs
     m = wb.run.model
-    b = sample_batch(mention_window(wb, E).sample, m.config.vocab_size)
+    b = unmasked_batch([mention_window(wb, E).sample])
     assert b["valid"][0].sum() > (b["slot"][0] == -1).sum()                 # the window carries injected leaves
     for layer in range(len(m.layers)):
         p, err = attention_probs(m, b, layer)

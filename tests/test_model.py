@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 import torch
 import torch.nn.functional as F
+from graphmer.batch import GRAPH_SLOT, PAD_SLOT, ROOT_SLOT, hops
 from graphmer.models import (GraphMERConfig, GraphMER, HGAT, synthetic_batch, graphmer_loss, decay_index, decay_table,
                              attention_mask, eager_attention, layout_position, check_flex_agreement, overfit, tail_exact_match)
 
@@ -44,32 +45,15 @@ def test_parameter_counts():
     assert count(GraphMERConfig.tiny(12_000, use_hgat=False)) == 7_582_405 - 15 * (256 * 256 + 512)
 
 # ---- distances and decay ------------------------------------------------------------------------------------------
-def bfs_hops(R, L):
-    nodes = [(i, -1) for i in range(R)] + [(i, k) for i in range(R) for k in range(L)]
-    nb = {n: set() for n in nodes}
-    def edge(a, b): nb[a].add(b); nb[b].add(a)
-    for i in range(R):
-        if i + 1 < R: edge((i, -1), (i + 1, -1))
-        for k in range(L):
-            edge((i, -1), (i, k))
-            if k + 1 < L: edge((i, k), (i, k + 1))
-    dist = {}
-    for s in nodes:
-        d, front = {s: 0}, [s]
-        while front:
-            nxt = []
-            for n in front:
-                for m in nb[n]:
-                    if m not in d: d[m] = d[n] + 1; nxt.append(m)
-            front = nxt
-        dist[s] = d
-    return nodes, dist
-
-def test_decay_index_is_shortest_path():
-    nodes, dist = bfs_hops(6, 4)
+def test_decay_index_is_the_hop_count():
+    # every pair of roots and leaves gets its hop count (`hops`, checked against a BFS in tests/test_batch.py), every pair
+    # with the graph token or padding the graph column
+    nodes = [(0, GRAPH_SLOT)] + [(i, ROOT_SLOT) for i in range(6)] + [(i, k) for i in range(6) for k in range(4)] + [(2, PAD_SLOT)]
     r = torch.tensor([n[0] for n in nodes]); s = torch.tensor([n[1] for n in nodes])
-    got = decay_index(r[:, None], s[:, None], r[None], s[None], graph_index=-7)
-    assert torch.equal(got, torch.tensor([[dist[a][b] for b in nodes] for a in nodes]))
+    got, sp = decay_index(r[:, None], s[:, None], r[None], s[None], graph_index=-7), hops(r[:, None], s[:, None], r[None], s[None])
+    assert torch.equal(got[1:-1, 1:-1], sp[1:-1, 1:-1]) and (sp[1:-1, 1:-1] >= 0).all()
+    assert (got[[0, -1]] == -7).all() and (got[:, [0, -1]] == -7).all()
+    assert got[1, 1 + 6 + 2 * 4 + 3].item() == 3                              # root 0 to leaf 3 of root 2: two roots along, one down
     assert decay_index(torch.tensor(3), torch.tensor(0), torch.tensor(0), torch.tensor(-2), graph_index=-7) == -7
 
 def test_decay_table_values():
