@@ -16,8 +16,9 @@ from plotly.subplots import make_subplots
 from fastcore.basics import patch
 from .core import atomic_write_json, project_path, project_root
 from .data import training_triples
-from .evaluate import (check_val_loss, batch_metrics, eval_batches, tail_table, known_tails, split_queries, ModelScorer,
-                               FrequencyScorer, RandomScorer, KGEScorerAdapter, rank_queries, summarize, name_ceiling, extraction_scores)
+from .evaluate import (
+    check_val_loss, batch_metrics, eval_batches, tail_table, known_tails, split_queries, ModelScorer, FrequencyScorer, RandomScorer,
+    KGEScorerAdapter, rank_queries, summarize, name_ceiling, extraction_scores)
 from .extract import build_kg, load_kg
 from .kge import train_kge
 from .models import GraphMER, GraphMERConfig
