@@ -10,7 +10,8 @@ from pathlib import Path
 import pandas as pd, torch
 from graphmer.core import atomic_write_json, project_path
 from graphmer.extract import load_kg
-from graphmer.evaluate import load_run, tail_table, known_tails, split_queries, ModelScorer, FrequencyScorer, rank_queries
+from graphmer.evaluate import tail_table, known_tails, split_queries, ModelScorer, FrequencyScorer, rank_queries
+from graphmer.runs import load_run
 from graphmer.data import training_triples
 
 def main():

@@ -20,46 +20,21 @@ from .pretrain import batch_streams, objective
 from .rank import filtered_ranks, rank_metrics, grouped_metrics
 from .tokenizer import CodeTokenizer
 from .trainers import TrainConfig, evaluate_batches
+from typing import TYPE_CHECKING
+if TYPE_CHECKING: from graphmer.runs import Run   # a loaded run (graphmer.runs imports this module)
 
 # %% auto #0
-__all__ = ['SEARCH_IN', 'Run', 'load_run', 'eval_batches', 'batch_metrics', 'check_val_loss', 'TailTable', 'tail_table',
-           'known_tails', 'Queries', 'find_mentions', 'window_text', 'make_queries', 'split_queries', 'query_samples',
-           'slot_log_probs', 'sequence_scores', 'ModelScorer', 'FrequencyScorer', 'RandomScorer', 'KGEScorerAdapter',
-           'rank_queries', 'summarize', 'name_ceiling', 'extraction_scores']
+__all__ = ['SEARCH_IN', 'eval_batches', 'batch_metrics', 'check_val_loss', 'TailTable', 'tail_table', 'known_tails', 'Queries',
+           'find_mentions', 'window_text', 'make_queries', 'split_queries', 'query_samples', 'slot_log_probs',
+           'sequence_scores', 'ModelScorer', 'FrequencyScorer', 'RandomScorer', 'KGEScorerAdapter', 'rank_queries',
+           'summarize', 'name_ceiling', 'extraction_scores']
 
 # %% ../nbs/17_evaluate.ipynb #71d65def
-@dataclass
-class Run:
-    "A trained run: its directory, resolved config, model (eval mode), tokenizer and prepared-data directory."
-    path: Path
-    config: dict
-    model: GraphMER
-    tokenizer: CodeTokenizer
-    data_dir: Path
-    @property
-    def name(self) -> str: return self.path.name
-    @property
-    def variant(self) -> str: return self.config.get("run", {}).get("variant", "graphmer")
-    @property
-    def summary(self) -> dict:
-        p = self.path / "summary.json"
-        return json.loads(p.read_text()) if p.exists() else {}
-
-def load_run(run_dir, device="cpu") -> Run:
-    "Rebuild the model of `run_dir` from its config.json and load its weights strictly."
-    p = Path(run_dir)
-    missing = [f for f in ("config.json", "model.safetensors", "tokenizer.json") if not (p / f).exists()]
-    if missing: raise FileNotFoundError(f"{p} is not a finished training run (missing {', '.join(missing)}): train one with nbs/train.ipynb")
-    cfg = json.loads((p / "config.json").read_text())
-    if "data" not in cfg: raise ValueError(f"{p}/config.json has no 'data' section: it was not written by nbs/train.ipynb")
-    model = GraphMER.from_pretrained(p, device=device)
-    return Run(p, cfg, model, CodeTokenizer.load(p / "tokenizer.json"), Path(cfg["data"]["data_dir"]))
-
 def eval_batches(run: Run, split: str = "val", max_windows: int = 0) -> list:
     "The masked batches of `split` exactly as the trainer built its validation batches (same seed, same masks); the first `max_windows` windows only if > 0."
     t, d = run.config["train"], run.config["data"]
     _, val_batches = batch_streams(run.data_dir / "samples", run.tokenizer.vocab_size, t["batch_size"], d["layout"], t["seed"],
-                                   t["mlm_prob"], leaves=run.variant != "text_only", seed_streams=t.get("seed_streams"))
+                                   t["mlm_prob"], leaves=run.leaves, seed_streams=t.get("seed_streams"))
     bs = t["eval_batch_size"]
     return val_batches(bs, split, max_batches=-(-max_windows // bs) if max_windows > 0 else None)
 

@@ -14,11 +14,12 @@ import numpy as np, pandas as pd, torch
 import plotly.graph_objects as go
 from .batch import SPECIAL_TOKENS
 from .data import render_sample, unmasked_batch
-from .evaluate import Queries, Run, load_run, slot_log_probs, sequence_scores, tail_table, TailTable
+from .evaluate import Queries, slot_log_probs, sequence_scores, tail_table, TailTable
 from .extract import KG, load_kg
 from .models import GraphMER, attention_mask, decay_index
 from .ontology import ENTITY_TYPES, RELATION_BY_NAME, relation_vocab, type_ancestors
 from .rank import filtered_ranks
+from .runs import Run, load_run
 
 # %% auto #0
 __all__ = ['SPLITS', 'TYPE_COLORS', 'VIEWS', 'Workbench', 'load_workbench', 'search_entities', 'file_entities', 'entity_triples',
@@ -362,7 +363,7 @@ def attention_figure(wb: Workbench, w: Window,
     "Heatmaps of `layer`'s attention on window `w`, one subplot per head: rows are queries, columns keys, over `span` roots and their leaves."
     from plotly.subplots import make_subplots
     model = wb.run.model
-    batch = unmasked_batch([w.sample], leaves=wb.run.variant != "text_only")
+    batch = unmasked_batch([w.sample], leaves=wb.run.leaves)
     p, _ = attention_probs(model, batch, layer)
     a, b = _roots_shown(w, span)
     sel, labels = _position_labels(batch, wb.run.tokenizer, a, b)

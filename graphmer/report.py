@@ -11,13 +11,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from nbformat.v4 import new_code_cell, new_output
 from .core import DOC_PAGES, RUNNABLE, atomic_write_json, atomic_write_text, git_commit, project_path, project_root, runnable_notebook
+from .runs import MODELS, METRICS, run_id
 
 # %% auto #0
-__all__ = ['PLOTLY_MIME', 'WIDGET_VIEW', 'WIDGET_STATE', 'REPORT_CSS', 'MODELS', 'METRICS', 'SETTINGS', 'INDEX_CSS',
-           'notebook_parameters', 'params_html', 'count_figures', 'prepare_for_html', 'notebook_html', 'to_html',
-           'run_notebook', 'job_steps', 'parse_params', 'machine_info', 'kg_sources', 'write_run_record', 'load_runs',
-           'eval_table', 'compare_table', 'run_section', 'index_html', 'write_index', 'readme_markdown', 'write_readme',
-           'main']
+__all__ = ['PLOTLY_MIME', 'WIDGET_VIEW', 'WIDGET_STATE', 'REPORT_CSS', 'SETTINGS', 'INDEX_CSS', 'notebook_parameters',
+           'params_html', 'count_figures', 'prepare_for_html', 'notebook_html', 'to_html', 'run_notebook', 'job_steps',
+           'parse_params', 'machine_info', 'kg_sources', 'write_run_record', 'load_runs', 'eval_table', 'compare_table',
+           'run_section', 'index_html', 'write_index', 'readme_markdown', 'write_readme', 'main']
 
 # %% ../nbs/08_report.ipynb #2849c1d7
 def _assignments(src: str) -> dict:
@@ -257,8 +257,6 @@ def write_run_record(rec: dict,      # what the job knows: run_id, run_dir, star
     return atomic_write_json(Path(out_dir) / "run.json", rec)
 
 # %% ../nbs/08_report.ipynb #cc2c706e
-MODELS = ("graphmer", "no_decay", "text_only", "transe", "rotate", "complex", "frequency", "random")  # display order
-METRICS = ("mrr", "hits@1", "hits@3", "hits@10")
 SETTINGS = (("train", "steps"), ("train", "batch_size"), ("train", "grad_accum"), ("train", "lr"), ("train", "warmup"),
             ("train", "seed"), ("train", "phase"), ("model", "hidden"), ("model", "layers"), ("model", "heads"),
             ("model", "use_hgat"), ("model", "use_decay"), ("data", "vocab_size"), ("data", "layout"), ("data", "n_train"),
@@ -417,7 +415,7 @@ def main(argv=None,
     ap.add_argument("--kg-dir", default="data/kg/stdlib", help="KG directory")
     ap.add_argument("--steps", type=int, default=500, help="training steps (0: build the KG only)")
     ap.add_argument("--model-size", default="tiny", choices=["tiny", "base"])
-    ap.add_argument("--run-dir", default="", help="run directory (default: runs/<model_size>-<steps>-s0); its name is the run id")
+    ap.add_argument("--run-dir", default="", help="run directory (default: runs/<run_id>, see graphmer.runs.run_id: <model_size>-<steps>-s<seed>); its name is the run id")
     ap.add_argument("--reports", default="reports", help="output directory: <reports>/<run_id>/ gets the executed notebooks and HTML")
     ap.add_argument("-p", "--param", action="append", default=[], metavar="NOTEBOOK.NAME=VALUE",
                     help="extra papermill parameter of one step, e.g. evaluate.max_queries=200 (repeatable; a Python literal or a string)")
@@ -436,7 +434,7 @@ def main(argv=None,
     if a.index:
         print(f"index: {write_index(reports)}")
         return 0
-    run_dir = project_path(a.run_dir or f"runs/{a.model_size}-{a.steps}-s0")
+    run_dir = project_path(a.run_dir or f"runs/{run_id(dict(model_size=a.model_size, steps=a.steps) | parse_params(a.param).get('train', {}))}")
     out_dir = reports / run_dir.name
     rec = dict(run_id=run_dir.name, run_dir=str(run_dir), started=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                argv=sys.argv[1:] if argv is None else list(argv), args=vars(a), status="running", notebooks=[])

@@ -64,7 +64,8 @@ def test_random_baseline_is_near_the_middle(evaluated):
     assert freq > rnd                                                      # a real signal beats chance on real triples
 
 def test_a_changed_checkpoint_is_refused(evaluated, tmp_path):
-    from graphmer.evaluate import load_run, check_val_loss
+    from graphmer.evaluate import check_val_loss
+    from graphmer.runs import load_run
     from safetensors.torch import load_file, save_file
     run, _, _ = evaluated
     bad = tmp_path / "run"; shutil.copytree(run, bad, ignore=shutil.ignore_patterns("checkpoints", "ablations"))
