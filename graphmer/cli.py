@@ -37,7 +37,7 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build-kg", help="extract the code KG of one or more source directories")
     b.add_argument("sources", nargs="*", help="directories of code (default: this interpreter's standard library)")
-    b.add_argument("--out", default="data/kg/stdlib", help="KG directory to write (default: data/kg/stdlib under the project)")
+    b.add_argument("--out", default="", help="KG directory to write (default: data/kg/<corpus name>-<hash> under the project, one per corpus)")
     b.add_argument("--workers", type=_positive, default=2, help="extraction processes (default 2)")
     b.add_argument("--languages", type=_languages, default=list(ALL_LANGUAGES), help="comma-separated languages")
     b.add_argument("--no-cache", action="store_true", help="do not read or write the per-file cache")
@@ -52,11 +52,11 @@ def parser() -> argparse.ArgumentParser:
 
 # %% ../nbs/07_cli.ipynb #f2201b83
 def cmd_build_kg(a) -> int:
-    m = build_kg(a.sources or None, project_path(a.out), workers=a.workers, languages=a.languages,
+    m = build_kg(a.sources or None, project_path(a.out) if a.out else None, workers=a.workers, languages=a.languages,
                  cache_dir=False if a.no_cache else None, progress=not a.quiet, resolve_installed=a.resolve_installed)
     c = m["counts"]
     print(f"{c['files_ok']}/{c['files']} files, {c['entities']} entities, {c['triples']} triples "
-          f"in {m['timing']['total_s']:.1f} s -> {a.out}")
+          f"in {m['timing']['total_s']:.1f} s -> {m['out_dir']}")
     for s in m["skipped"]: print(f"  skipped {s['path']}: {s['reason']}")
     for p in m.get("partial", []): print(f"  partial {p['path']}: parse errors at lines " + ", ".join(f"{r['line_start']}-{r['line_end']}" for r in p["parse_errors"]))
     if m["validation"]:

@@ -19,7 +19,8 @@ __all__ = ['EXTRACTOR_VERSION', 'MAX_FILE_BYTES', 'METADATA_FILES', 'LAYOUT_DIRS
            'default_corpus', 'module_name', 'resolve_relative', 'sha256_bytes', 'file_mode', 'atomic_write_bytes',
            'atomic_write_text', 'atomic_write_json', 'read_toml', 'read_setup_cfg', 'setup_py_args', 'project_name',
            'package_dirs', 'import_roots', 'project_dir', 'SourceRoot', 'git_commit', 'source_root', 'project_root',
-           'project_path', 'runnable_notebook', 'kill_point']
+           'project_path', 'runnable_notebook', 'kill_point', 'DamagedFileError', 'read_json_file', 'load_weights',
+           'RunLock']
 
 # %% ../nbs/00_core.ipynb #276381f0
 EXTRACTOR_VERSION = "1.0.0"  # bump when the extracted facts change: it is part of every cache key
@@ -281,3 +282,56 @@ def kill_point(name: str):
     if target != name: return
     _kill_seen[name] = _kill_seen.get(name, 0) + 1
     if _kill_seen[name] == int(nth or 1): os.kill(os.getpid(), signal.SIGKILL)
+
+# %% ../nbs/00_core.ipynb #b2bedc78
+class DamagedFileError(ValueError):
+    "A saved file that cannot be used: damaged, of another format, or made for another model."
+
+def read_json_file(path, what: str = "file") -> dict:
+    "The JSON object in `path`; a `DamagedFileError` naming the file (and `what` it is) when it is missing or not JSON."
+    path = Path(path)
+    try: return json.loads(path.read_text())
+    except FileNotFoundError: raise DamagedFileError(f"{path} ({what}) is missing") from None
+    except (ValueError, UnicodeDecodeError) as e:
+        raise DamagedFileError(f"{path} ({what}) is damaged, not JSON ({e}): delete it or restore it from a copy") from None
+
+# %% ../nbs/00_core.ipynb #eff09335
+def load_weights(path, model=None, device="cpu") -> dict:
+    "Tensors of the safetensors file `path` (never a pickle); with `model`, checked to have its parameter names and shapes."
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+    path = Path(path)
+    try: sd = load_file(str(path), device=str(device))
+    except FileNotFoundError: raise DamagedFileError(f"{path} is missing") from None
+    except (SafetensorError, OSError, ValueError) as e:
+        raise DamagedFileError(f"{path} is damaged or not a safetensors file ({e}): a checkpoint write was cut short or the file was "
+                               "truncated; delete this checkpoint directory to resume from the previous one, or retrain") from None
+    if model is not None:
+        want = {k: tuple(v.shape) for k, v in model.state_dict().items()}
+        got = {k: tuple(v.shape) for k, v in sd.items()}
+        diff = sorted(k for k in want.keys() | got.keys() if want.get(k) != got.get(k))
+        if diff:
+            shown = "; ".join(f"{k}: file {got.get(k, 'absent')} vs model {want.get(k, 'absent')}" for k in diff[:4])
+            raise DamagedFileError(f"{path} holds weights for another model ({len(diff)} tensors differ: {shown}{'; ...' if len(diff) > 4 else ''}): "
+                                   "it was made with another model size, vocabulary or relation set; load it with the settings in the "
+                                   "config.json beside it, or use a fresh run directory")
+    return sd
+
+# %% ../nbs/00_core.ipynb #0e3a5c78
+class RunLock:
+    "An exclusive lock on directory `path` (made if needed) while held; a second holder gets a RuntimeError naming the process that holds it."
+    def __init__(self, path):
+        import fcntl
+        self.path = Path(path); self.path.mkdir(parents=True, exist_ok=True)
+        self.fd = os.open(self.path / ".lock", os.O_RDWR | os.O_CREAT, file_mode())
+        try: fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(self.fd, 64, 0).decode(errors="replace").strip() or "another process"
+            os.close(self.fd); self.fd = None
+            raise RuntimeError(f"{self.path} is being written by {holder}: wait for it to finish, or write this run to another directory") from None
+        os.ftruncate(self.fd, 0); os.pwrite(self.fd, f"process {os.getpid()}".encode(), 0)
+    def release(self):
+        "Let go of the lock (also done when the process ends)."
+        if self.fd is not None: os.close(self.fd); self.fd = None
+    def __enter__(self): return self
+    def __exit__(self, *_): self.release()

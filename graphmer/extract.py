@@ -6,7 +6,7 @@ Docs: https://graphmer.github.io/graphmer/extract.html.md"""
 
 # %% ../nbs/05_extract.ipynb #ebfee72c
 from __future__ import annotations
-import gc, json, marshal, os, platform, signal, stat, struct, sys, threading, time, zlib
+import gc, json, marshal, os, platform, re, signal, stat, struct, sys, threading, time, zlib
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
@@ -19,7 +19,7 @@ import numpy as np, pandas as pd, pyarrow as pa, pyarrow.compute as pc, pyarrow.
 from tqdm.auto import tqdm
 from . import __version__
 from .core import (EXTRACTOR_VERSION, MAX_FILE_BYTES, SourceRoot, atomic_write_bytes, atomic_write_json,
-                           default_corpus, sha256_bytes, source_root)
+                           default_corpus, project_path, sha256_bytes, source_root)
 from .externals import ExternalIndex, site_packages
 from .link import KGBuffer, link_files
 from .ontology import ontology_dict, validate
@@ -27,11 +27,11 @@ from .pyextract import extract_python
 
 # %% auto #0
 __all__ = ['LANGUAGES', 'LANGUAGE_OF', 'ALL_LANGUAGES', 'EXCLUDED_DIRS', 'WALK_SKIPS', 'EXTRACTOR_MODULES', 'KG_MODULES',
-           'FILE_TIME_LIMIT', 'TIMED_OUT', 'SCHEMAS', 'IN_PROCESS_MAX', 'OUTPUTS', 'Language', 'SourceFile', 'discover',
-           'module_source', 'code_fingerprint', 'extractor_fingerprint', 'kg_fingerprint', 'check_file', 'time_limit',
-           'extract_file', 'FactsCache', 'write_table', 'jsonl_bytes', 'write_jsonl', 'extract_all', 'hash_files',
-           'input_digest', 'up_to_date', 'externals_digest', 'EmptyCorpusError', 'build_kg', 'KG', 'input_files',
-           'load_kg']
+           'FILE_TIME_LIMIT', 'TIMED_OUT', 'SCHEMAS', 'IN_PROCESS_MAX', 'OUTPUTS', 'KG_ROOT', 'Language', 'SourceFile',
+           'discover', 'module_source', 'code_fingerprint', 'extractor_fingerprint', 'kg_fingerprint', 'check_file',
+           'time_limit', 'extract_file', 'FactsCache', 'write_table', 'jsonl_bytes', 'write_jsonl', 'extract_all',
+           'hash_files', 'input_digest', 'up_to_date', 'externals_digest', 'kg_dir_for', 'EmptyCorpusError', 'build_kg',
+           'KG', 'input_files', 'load_kg']
 
 # %% ../nbs/05_extract.ipynb #922c2c7b
 from collections.abc import Callable
@@ -359,11 +359,21 @@ def _write_and_validate(out: Path, kg: KGBuffer, run_validation: bool, t0: float
         for j in jobs: j.result()
     return tables, checks, dict(write_s=time.perf_counter() - t0, validate_s=t2 - t1)
 
+KG_ROOT = "data/kg"   # where KG directories go by default, one per corpus
+
+def kg_dir_for(sources=None, languages=ALL_LANGUAGES) -> Path:
+    "The default KG directory of a corpus, under the project: `data/kg/<its repositories' names>-<hash of its real paths and languages>`, so two corpora never share one."
+    sources = [default_corpus()] if not sources else ([sources] if isinstance(sources, (str, Path)) else list(sources))
+    names = [source_root(s).repository for s in sources]
+    key = "\n".join([os.path.realpath(s) for s in sources] + sorted(languages))
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", "+".join(names))[:60].strip("-.") or "corpus"
+    return project_path(f"{KG_ROOT}/{slug}-{sha256_bytes(key.encode())[:8]}")
+
 class EmptyCorpusError(ValueError):
     "A corpus with no code to extract: a KG built from it would be empty and no model could train on it."
 
 def build_kg(sources=None,                 # directories of code (default: the interpreter's standard library)
-             out_dir="data/kg/stdlib",      # where the KG directory is written
+             out_dir=None,                  # where the KG directory is written (default: `kg_dir_for(sources, languages)`)
              workers: int = 2,              # extraction processes (1: in this process)
              languages=ALL_LANGUAGES,       # languages to extract
              cache_dir=None,                # facts cache (default: OUT_DIR/.cache; False: no cache, always rebuild)
@@ -383,6 +393,7 @@ def build_kg(sources=None,                 # directories of code (default: the i
     repositories = repositories or [None] * len(sources)
     roots = [source_root(s, r) for s, r in zip(sources, repositories)]   # fails at once on a missing path
     files, skipped = discover(roots, languages)
+    out_dir = kg_dir_for(sources, languages) if out_dir is None else out_dir
     if not files: raise EmptyCorpusError(f"no source files ({', '.join(languages)}) under {', '.join(str(r.path) for r in roots)}"
                                          + (f"; {len(skipped)} skipped while walking ({skipped[0]['path']}: {skipped[0]['reason']}, ...)" if skipped else "")
                                          + ": point SOURCES at a directory of code, or add its language with --languages")
@@ -392,7 +403,7 @@ def build_kg(sources=None,                 # directories of code (default: the i
     digest = sha256_bytes((input_digest(roots, files, hashes, max_file_bytes, languages) + externals_digest(resolve_installed)).encode())
     if cache is not None and (prev := up_to_date(out, digest)) and (run_validation <= (out / "validation.json").exists()):
         prev["up_to_date"], prev["timing"] = True, dict(total_s=round(time.perf_counter() - t0, 3))
-        return prev
+        return prev | dict(out_dir=str(out))
     with _gc_paused():
         t1 = time.perf_counter()
         facts_cache = None if cache is None else FactsCache(cache / "facts.marshal")
@@ -419,7 +430,7 @@ def build_kg(sources=None,                 # directories of code (default: the i
                      undecided=notes["undecided"])
     if manifest["validation"] is not None: manifest["validation"]["unverified"] = int(checks["unverified"].sum())
     atomic_write_json(out / "manifest.json", manifest)
-    return manifest
+    return manifest | dict(out_dir=str(out))   # where it went (not in the file: a KG directory can be moved)
 
 # %% ../nbs/05_extract.ipynb #a7a99193
 def _counts(table: pa.Table, col: str) -> dict:

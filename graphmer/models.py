@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from .batch import (BATCH_FIELDS, CLS_ID, GRAPH_SLOT, IGNORE, INPUT_FIELDS, MASK_ID, PAD_ID, ROOT_SLOT, SEP_ID, SPECIAL_TOKENS,
                             hops, pad_fields)
-from .core import atomic_write_bytes, atomic_write_text
+from .core import atomic_write_bytes, atomic_write_text, load_weights, read_json_file
 
 # %% auto #0
 __all__ = ['ATTN_IMPLS', 'FLEX_TABLE_QBLOCK', 'RUNTIME_FIELDS', 'GraphMERConfig', 'decay_index', 'decay_table', 'synthetic_batch',
@@ -448,15 +448,14 @@ def save_pretrained(self: GraphMER, path, extra_files: dict | None = None,
 @patch(cls_method=True)
 def from_pretrained(cls: GraphMER, path, device="cpu", **overrides) -> GraphMER:
     "Rebuild from `path`/config.json and load model.safetensors strictly; returns the model in eval mode."
-    from safetensors.torch import load_file
     path = Path(path)
     bad = sorted(set(overrides) - set(RUNTIME_FIELDS))
     if bad: raise ValueError(f"only {RUNTIME_FIELDS} may be overridden at load time, not {bad}")
-    d = json.loads((path / "config.json").read_text())
+    d = read_json_file(path / "config.json", "model configuration")
     if isinstance(d.get("model"), dict): d = d["model"]      # a run directory's config.json: the model's section
     cfg = GraphMERConfig.from_dict(d | overrides)
     model = cls(cfg)
-    model.load_state_dict(load_file(path / "model.safetensors"), strict=True)
+    model.load_state_dict(load_weights(path / "model.safetensors", model), strict=True)
     return model.to(device).eval()
 
 # %% ../nbs/12_model.ipynb #0e157a40

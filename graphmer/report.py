@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from nbformat.v4 import new_code_cell, new_output
 from .core import DOC_PAGES, RUNNABLE, atomic_write_json, atomic_write_text, git_commit, project_path, project_root, runnable_notebook
+from .extract import kg_dir_for
 from .runs import MODELS, METRICS, run_id
 
 # %% auto #0
@@ -205,7 +206,8 @@ def job_steps(a,          # parsed arguments of `main`
     "The main job in order: `(runnable notebook, papermill parameters)` for building the KG, training and evaluating."
     steps = [("build_kg", dict(sources=a.corpus, workers=a.workers, out_dir=a.kg_dir))]
     if a.steps:
-        steps.append(("train", dict(steps=a.steps, model_size=a.model_size, kg_dir=a.kg_dir, run_dir=str(run_dir), progress="text")))
+        steps.append(("train", dict(steps=a.steps, model_size=a.model_size, kg_dir=a.kg_dir, run_dir=str(run_dir), progress="text",
+                                    resume=True)))   # the same command continues a run a crash stopped, and reuses a finished one
         steps.append(("evaluate", dict(run_dir=str(run_dir), max_queries=200, progress="text")))   # 200 queries per split keep the job short
         steps.append(("explore", dict(kg_dir=a.kg_dir, run_dir=str(run_dir))))   # the explorer, statically rendered for this run
     extra = parse_params(getattr(a, "param", None) or [])
@@ -412,7 +414,7 @@ def main(argv=None,
     ap = argparse.ArgumentParser(prog=prog, description=main.__doc__)
     ap.add_argument("--corpus", default="", help="comma-separated source directories (default: the standard library)")
     ap.add_argument("--workers", type=int, default=2, help="extraction processes")
-    ap.add_argument("--kg-dir", default="data/kg/stdlib", help="KG directory")
+    ap.add_argument("--kg-dir", default="", help="KG directory (default: data/kg/<corpus name>-<hash>, one per corpus)")
     ap.add_argument("--steps", type=int, default=500, help="training steps (0: build the KG only)")
     ap.add_argument("--model-size", default="tiny", choices=["tiny", "base"])
     ap.add_argument("--run-dir", default="", help="run directory (default: runs/<run_id>, see graphmer.runs.run_id: <model_size>-<steps>-s<seed>); its name is the run id")
@@ -434,7 +436,8 @@ def main(argv=None,
     if a.index:
         print(f"index: {write_index(reports)}")
         return 0
-    run_dir = project_path(a.run_dir or f"runs/{run_id(dict(model_size=a.model_size, steps=a.steps) | parse_params(a.param).get('train', {}))}")
+    a.kg_dir = str(project_path(a.kg_dir) if a.kg_dir else kg_dir_for([project_path(s) for s in a.corpus.split(",") if s.strip()] or None))
+    run_dir = project_path(a.run_dir or f"runs/{run_id(dict(model_size=a.model_size, steps=a.steps, kg_dir=a.kg_dir) | parse_params(a.param).get('train', {}))}")
     out_dir = reports / run_dir.name
     rec = dict(run_id=run_dir.name, run_dir=str(run_dir), started=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                argv=sys.argv[1:] if argv is None else list(argv), args=vars(a), status="running", notebooks=[])

@@ -14,12 +14,12 @@ import numpy as np, pandas as pd, torch
 import plotly.express as px, plotly.graph_objects as go
 from plotly.subplots import make_subplots
 from fastcore.basics import patch
-from .core import atomic_write_json, project_path, project_root
+from .core import RunLock, atomic_write_json, kill_point, project_path, project_root, read_json_file, sha256_bytes
 from .data import training_triples
 from .evaluate import (
     check_val_loss, batch_metrics, eval_batches, tail_table, known_tails, split_queries, ModelScorer, FrequencyScorer, RandomScorer,
     KGEScorerAdapter, rank_queries, summarize, name_ceiling, extraction_scores)
-from .extract import build_kg, load_kg
+from .extract import build_kg, kg_dir_for, load_kg
 from .kge import train_kge
 from .models import GraphMER, GraphMERConfig
 from .ontology import ontology_dict, relation_vocab
@@ -30,10 +30,10 @@ from .trainers import Trainer, TrainConfig, validate_config, resolve_config, pic
 
 # %% auto #0
 __all__ = ['MODEL_KINDS', 'MODELS', 'VARIANTS', 'BASELINES', 'METRICS', 'MODEL_SIZES', 'LAYOUTS', 'SPLIT_GROUPS', 'PROGRESS',
-           'DEFAULT_KG', 'SPLITS', 'ABLATION_OWN', 'ModelSpec', 'model_label', 'Parameters', 'RunConfig', 'run_id',
-           'run_files', 'checkpoint_files', 'save_run', 'check_relations', 'Run', 'load_run', 'fmt_value', 'table',
-           'training_curves', 'rank_histogram', 'Training', 'EvalConfig', 'ablations_to_train', 'train_ablations',
-           'Evaluation', 'metrics_table', 'copyable_figure', 'extraction_figure']
+           'RUN_ID_IGNORES', 'SPLITS', 'ABLATION_OWN', 'ModelSpec', 'model_label', 'Parameters', 'RunConfig', 'run_id',
+           'run_files', 'checkpoint_files', 'save_run', 'check_relations', 'Run', 'load_run', 'latest_run', 'fmt_value',
+           'table', 'training_curves', 'rank_histogram', 'Training', 'EvalConfig', 'ablation_dir', 'ablations_to_train',
+           'train_ablations', 'Evaluation', 'metrics_table', 'copyable_figure', 'extraction_figure']
 
 # %% ../nbs/19_runs.ipynb #990f8902
 MODEL_KINDS = ("graphmer", "ablation", "kge", "baseline")
@@ -81,7 +81,7 @@ MODEL_SIZES = {"tiny": GraphMERConfig.tiny, "base": GraphMERConfig.base}
 LAYOUTS = ("compact", "full")
 SPLIT_GROUPS = ("file", "repo")
 PROGRESS = ("auto", "text", False)
-DEFAULT_KG = "data/kg/stdlib"   # the KG a run uses when kg_dir is empty: the standard library's, built on first use
+RUN_ID_IGNORES = ("run_dir", "resume", "progress", "device", "workers")   # parameters that do not change what a run is: left out of its id
 
 def _need(ok: bool, msg: str):
     if not ok: raise ValueError(msg)
@@ -110,13 +110,13 @@ class RunConfig(Parameters):
     "The parameters of nbs/train.ipynb (its parameters cell has the same names and defaults), checked when built."
     steps: int = 500             # optimizer steps
     model_size: str = "tiny"     # 'tiny' (256/4/4/1024) or 'base' (512/12/8/2048)
-    kg_dir: str = ""             # KG directory; empty: build (or reuse) the standard library's KG in data/kg/stdlib
+    kg_dir: str = ""             # KG directory; empty: build (or reuse) the standard library's KG (graphmer.extract.kg_dir_for())
     batch_size: int = 8          # samples per micro-batch
     grad_accum: int = 1          # micro-batches per optimizer step
     lr: float = 5e-4             # peak learning rate (linear warmup, cosine decay); 1e-3 collapses post-LN tiny to the unigram
     warmup: int = 100            # warmup steps
     seed: int = 0
-    run_dir: str = ""            # run directory; empty: runs/<run_id>, e.g. runs/tiny-500-s0
+    run_dir: str = ""            # run directory; empty: runs/<run_id>, e.g. runs/tiny-500-s0-3f9a2c (a hash of the parameters and the KG)
     device: str = "auto"         # 'auto' (a CUDA GPU if present), 'cpu', 'cuda', 'cuda:N'
     resume: bool = False         # continue the run in run_dir from its last checkpoint
     phase: str = "auto"          # 'auto' (from the dataset size) or micro / small / medium / large
@@ -151,7 +151,12 @@ class RunConfig(Parameters):
                 raise ValueError(f"{k}={v!r} is not JSON ({e}): give a list of [step, value] pairs, e.g. {getattr(RunConfig, k)!r}") from None
         _need(self.progress in PROGRESS, f"progress={self.progress!r}: choose 'auto', 'text' or False")
         validate_config(self.train_config())
-        _need(not self.resume or (self.run_path / "checkpoints").exists(), f"resume=True but {self.run_path} has no checkpoints")
+        _need(self.resume or not (self.run_path / "summary.json").exists(),
+              f"run_dir {str(self.run_path)!r} holds a finished run (summary.json), which is never overwritten: pass resume=True to continue it "
+              f"(or to reuse it when it already has its {self.steps} steps), or give a fresh run_dir (empty: runs/<run_id> from the parameters)")
+        _need(self.resume or not (self.run_path / "checkpoints").exists(),
+              f"run_dir {str(self.run_path)!r} holds checkpoints of an unfinished run: pass resume=True to continue it from its last checkpoint, "
+              "or give a fresh run_dir")
         _need(not self.kg_dir or (self.kg_path / "manifest.json").exists(),
               f"kg_dir={self.kg_dir!r} is not a KG directory (no manifest.json): build one with `graphmer build-kg`")
 
@@ -164,7 +169,7 @@ def train_config(self: RunConfig) -> TrainConfig:
                        mnm_weight=json.loads(self.mnm_weight), window=json.loads(self.window))
 
 @patch(as_prop=True)
-def kg_path(self: RunConfig) -> Path: return project_path(self.kg_dir or DEFAULT_KG)
+def kg_path(self: RunConfig) -> Path: return project_path(self.kg_dir) if self.kg_dir else kg_dir_for()
 
 @patch(as_prop=True)
 def run_path(self: RunConfig) -> Path: return project_path(self.run_dir or f"runs/{run_id(asdict(self))}")
@@ -175,10 +180,17 @@ def data_dir(self: RunConfig) -> Path:
     return self.kg_path / f"prep-v{self.vocab_size}-s{self.seed}-f{self.val_frac}-t{self.test_frac}{self.split_group}-x{self.test_triple_frac}"
 
 # %% ../nbs/19_runs.ipynb #9288a205
+def _project_rel(p: Path) -> str:
+    "`p` relative to the project root when it is inside it (so a run's id does not depend on where the clone is)."
+    try: return p.resolve().relative_to(project_root().resolve()).as_posix()
+    except ValueError: return str(p.resolve())
+
 def run_id(params: dict|None = None) -> str:
-    "Directory name of a training run: `<model_size>-<steps>-s<seed>`, and `-<variant>` for an ablation; parameters not in `params` take `RunConfig`'s defaults."
+    "Directory name of a training run: readable `<model_size>-<steps>-s<seed>` (`-<variant>` for an ablation) and a hash of every parameter that defines it and of its KG directory, so two different runs never share a directory; parameters not in `params` take `RunConfig`'s defaults."
     p = {f.name: f.default for f in fields(RunConfig)} | dict(params or {})
-    return f"{p['model_size']}-{p['steps']}-s{p['seed']}" + ("" if p["variant"] == "graphmer" else f"-{p['variant']}")
+    key = {k: v for k, v in p.items() if k not in RUN_ID_IGNORES} | dict(kg_dir=_project_rel(project_path(p["kg_dir"]) if p["kg_dir"] else kg_dir_for()))
+    h = sha256_bytes(json.dumps(key, sort_keys=True, default=str).encode())[:6]
+    return f"{p['model_size']}-{p['steps']}-s{p['seed']}" + ("" if p["variant"] == "graphmer" else f"-{p['variant']}") + f"-{h}"
 
 # %% ../nbs/19_runs.ipynb #a7a85367
 def run_files(data_dir) -> dict:
@@ -194,7 +206,8 @@ def save_run(run_dir, model: GraphMER, files: dict, resolved: dict, summary: dic
     "Write the trained `model` with `files` and `config.json` (`resolved`), and `summary.json`, into `run_dir`."
     run_dir = Path(run_dir)
     model.save_pretrained(run_dir, extra_files=files, run_config=resolved)
-    (run_dir / "summary.json").write_text(json.dumps(summary, indent=2))
+    kill_point("run:saved")                       # the model is written, summary.json (the mark of a finished run) not yet
+    atomic_write_json(run_dir / "summary.json", summary)
     return run_dir
 
 # %% ../nbs/19_runs.ipynb #4b223a0c
@@ -235,13 +248,22 @@ def load_run(run_dir, device="cpu") -> Run:
     p = Path(run_dir)
     missing = [f for f in ("config.json", "model.safetensors", "tokenizer.json", "relations.json") if not (p / f).exists()]
     if missing: raise FileNotFoundError(f"{p} is not a finished training run (missing {', '.join(missing)}): train one with nbs/train.ipynb")
-    cfg = json.loads((p / "config.json").read_text())
+    cfg = read_json_file(p / "config.json", "run configuration")
     if "data" not in cfg: raise ValueError(f"{p}/config.json has no 'data' section: it was not written by nbs/train.ipynb")
     variant = cfg.get("run", {}).get("variant", "graphmer")
     if variant not in VARIANTS: raise ValueError(f"{p}/config.json: variant={variant!r} is none of this graphmer's {list(VARIANTS)}")
     check_relations(p / "relations.json")
     model = GraphMER.from_pretrained(p, device=device)
-    return Run(p, cfg, model, CodeTokenizer.load(p / "tokenizer.json"), Path(cfg["data"]["data_dir"]))
+    data_dir = Path(cfg["data"]["data_dir"])
+    if (key := cfg["data"].get("prep_key")) and (prep := data_dir / "prep.json").exists() and read_json_file(prep, "prepared data").get("key") != key:
+        raise ValueError(f"the prepared data of run {p} ({data_dir}) was remade since the run was trained (its KG or settings changed): "
+                         "its windows and tokenizer no longer match the model; evaluate the run on the KG it was trained on, or retrain it")
+    return Run(p, cfg, model, CodeTokenizer.load(p / "tokenizer.json"), data_dir)
+
+def latest_run(runs_dir="runs") -> str:
+    "The most recently finished run under `runs_dir` (by its summary.json), as a path relative to the project; '' when there is none."
+    done = sorted(project_path(runs_dir).glob("*/summary.json"), key=lambda f: f.stat().st_mtime)
+    return _project_rel(done[-1].parent) if done else ""
 
 # %% ../nbs/19_runs.ipynb #b11686be
 def fmt_value(v, digits: int = 3) -> str:
@@ -305,6 +327,8 @@ class Training:
     def __init__(self, cfg: RunConfig):
         self.cfg, self.device = cfg, pick_device(cfg.device)
         self.kg_path, self.run_path, self.data_dir = cfg.kg_path, cfg.run_path, cfg.data_dir
+        self.lock = RunLock(self.run_path)           # held while this object lives: one writer per run directory
+        self.done = None                             # the summary of a run that was already finished (resume=True on it)
         torch.manual_seed(cfg.seed)
 
     def header(self) -> str:
@@ -343,7 +367,7 @@ def build_model(self: Training) -> GraphMER:
     self.n_params = sum(p.numel() for p in self.model.parameters())
     self.train_batches, self.val_batches = batch_streams(self.data_dir / "samples", self.tok.vocab_size, self.train_cfg.batch_size, c.layout, c.seed,
                                                          self.train_cfg.mlm_prob, workers=c.workers, leaves=spec.leaves, seed_streams=self.train_cfg.seed_streams)
-    data = dict(kg_dir=str(self.kg_path), data_dir=str(self.data_dir), vocab_size=self.tok.vocab_size, layout=c.layout, val_frac=c.val_frac,
+    data = dict(kg_dir=str(self.kg_path), data_dir=str(self.data_dir), prep_key=prep["key"], vocab_size=self.tok.vocab_size, layout=c.layout, val_frac=c.val_frac,
                 n_train=prep["n_train"], n_val=prep["n_val"], n_test=prep["n_test"], n_test_triples=prep["n_test_triples"],
                 test_frac=c.test_frac, split_group=c.split_group, test_triple_frac=c.test_triple_frac)
     self.resolved = dict(train=json.loads(json.dumps(self.train_cfg.__dict__)), model=self.model_cfg.to_dict(), phase_implied=self.implied, data=data,
@@ -367,8 +391,12 @@ def config_rows(self: Training) -> pd.DataFrame:
 # %% ../nbs/19_runs.ipynb #0dc83e86
 @patch
 def fit(self: Training) -> dict:
-    "Train (or resume) the run; returns the trainer's final state and last evaluation."
+    "Train (or resume) the run; returns the trainer's final state and last evaluation (a finished run resumed with no steps to add: its summary, untouched)."
     t0 = time.perf_counter()
+    if self.cfg.resume and (s := self.run_path / "summary.json").exists() and (prev := read_json_file(s, "run summary"))["steps"] >= self.train_cfg.steps:
+        print(f"{self.run_path} is finished ({prev['steps']} steps): nothing to train, its files are kept as they are")
+        self.done, self.baseline = prev, {k: v for k, v in prev.items() if k.startswith("baseline_")}
+        return prev
     self.val = self.val_batches(self.train_cfg.eval_batch_size)
     self.baseline = frequency_baseline(self.data_dir / "samples", self.tok.vocab_size, self.val)
     self.files = run_files(self.data_dir)
@@ -391,7 +419,8 @@ def curves(self: Training) -> go.Figure:
 # %% ../nbs/19_runs.ipynb #14135cd0
 @patch
 def finish(self: Training) -> dict:
-    "Save the trained model, its files and config.json, and summary.json; returns the summary."
+    "Save the trained model, its files and config.json, and summary.json (last: it marks the run finished); returns the summary."
+    if self.done is not None: self.lock.release(); return self.done
     c, final, m = self.cfg, self.final, self.metrics()
     tr = m[m["loss"].notna()]
     summary = dict(steps=final["step"], optimizer_steps=final["step"], tokens_seen=final["tokens"], samples_seen=final["samples"],
@@ -402,6 +431,7 @@ def finish(self: Training) -> dict:
                    device=str(self.device), model_size=c.model_size, variant=c.variant, parameters=self.n_params, stopped=final.get("stopped"),
                    bad_steps=final["bad_steps"], tokens_per_s=round(final["tokens"] / max(final["wall_s"], 1e-9), 1), n_val_windows=self.prep["n_val"])
     save_run(self.run_path, self.model, self.files, self.resolved, summary)
+    self.lock.release()
     return summary
 
 # %% ../nbs/19_runs.ipynb #c63727dd
@@ -410,7 +440,7 @@ SPLITS = ("inductive", "transductive")
 @dataclass
 class EvalConfig(Parameters):
     "The parameters of nbs/evaluate.ipynb (its parameters cell has the same names and defaults), checked when built."
-    run_dir: str = "runs/tiny-500-s0"  # a training run; several, comma-separated, are compared as GraphMER models (they must share one split)
+    run_dir: str = ""            # a training run; several, comma-separated, are compared as GraphMER models (they must share one split); empty: the latest finished run under runs/
     split: str = "both"          # 'inductive' (held-out files), 'transductive' (held-out triples) or 'both'
     candidates: str = "range"    # headline candidate set: 'range' (entities of the relation's range type) or 'all'; both are computed
     k: int = 5                   # tails shown per worked example and proposed per (head, relation) in fact extraction (also reported at 1)
@@ -425,7 +455,7 @@ class EvalConfig(Parameters):
     notebook = "evaluate.ipynb"
 
     def __post_init__(self):
-        _need(self.run_dirs, "run_dir is empty: name a training run directory, e.g. runs/tiny-500-s0")
+        _need(self.run_dirs, "run_dir is empty and runs/ holds no finished run: train one with nbs/train.ipynb, or name a run directory")
         for r in self.run_dirs:
             p = project_path(r)
             _need((p / "model.safetensors").exists() and (p / "config.json").exists(),
@@ -448,7 +478,7 @@ class EvalConfig(Parameters):
                   f"{self.run_dirs[0]} has no 'parameters' in config.json (trained by an older train.ipynb): retrain it, or drop the ablations from baselines")
 
     @property
-    def run_dirs(self) -> list[str]: return [r.strip() for r in str(self.run_dir).split(",") if r.strip()]
+    def run_dirs(self) -> list[str]: return [r.strip() for r in str(self.run_dir).split(",") if r.strip()] or [r for r in [latest_run()] if r]
     @property
     def splits(self) -> list[str]: return list(SPLITS) if self.split == "both" else [self.split]
     @property
@@ -466,15 +496,18 @@ ABLATION_OWN = ("variant", "run_dir", "progress", "resume")   # the only paramet
 
 def _shared(p: dict|None) -> dict: return {k: v for k, v in (p or {}).items() if k not in ABLATION_OWN}
 
+def ablation_dir(main: Run, name: str) -> Path:
+    "Where the ablation `name` of `main` lives: `<main>/ablations/<run_id>`, whose hash covers the main run's parameters (so another main run's ablation is another directory)."
+    return main.path / "ablations" / run_id(dict(main.config.get("parameters") or {}) | dict(variant=name))
+
 def ablations_to_train(main: Run, names: list) -> dict:
     "{name: train.ipynb parameters} of the ablations `names` of `main` that are missing or were trained for other parameters."
     todo = {}
     for name in names:
-        adir = main.path / "ablations" / name
-        params = dict(main.config.get("parameters") or {})
-        prev = json.loads((adir / "config.json").read_text()) if (adir / "summary.json").exists() and (adir / "config.json").exists() else None
-        if prev is None or _shared(prev.get("parameters")) != _shared(params):      # missing, or trained for another main run
-            todo[name] = params | dict(variant=name, run_dir=str(adir), resume=False, progress="text")
+        params = dict(main.config.get("parameters") or {}) | dict(variant=name)
+        adir = ablation_dir(main, name)
+        if not (adir / "summary.json").exists():
+            todo[name] = params | dict(run_dir=str(adir), resume=True, progress="text")   # resume: a crash mid-way continues, not restarts
     return todo
 
 # %% ../nbs/19_runs.ipynb #62284d83
@@ -562,7 +595,7 @@ def train_baselines(self: Evaluation) -> dict:
     names = [b for b in self.baselines if MODELS[b].kind == "ablation"]
     train_ablations(ablations_to_train(self.main, names), dev)
     for name in names:
-        self.ablations[name] = load_run(self.main.path / "ablations" / name, dev)
+        self.ablations[name] = load_run(ablation_dir(self.main, name), dev)
         self.checks[f"ablation {name}"] = check_val_loss(self.ablations[name], dev)
     kge = [b for b in self.baselines if MODELS[b].kind == "kge"]
     if kge and "transductive" in self.splits:

@@ -14,7 +14,7 @@ import numpy as np, torch
 from safetensors.torch import save_file, load_file
 from tqdm.auto import tqdm
 from fastcore.basics import patch
-from .core import atomic_write_json, atomic_write_text
+from .core import atomic_write_json, atomic_write_text, kill_point, load_weights, read_json_file
 
 # %% auto #0
 __all__ = ['PHASES', 'SEED_STREAMS', 'LOG_FIELDS', 'choose_phase', 'stream_seed', 'TrainConfig', 'validate_config',
@@ -69,6 +69,7 @@ class TrainConfig:
     eval_every: int|None = None  # steps between evaluations on the full validation split; None: from the phase
     eval_batch_size: int = 32
     save_every: int|None = None  # steps between periodic checkpoints; None: from the phase
+    save_every_minutes: float = 10.0  # also write the `last` checkpoint when this much wall time passed since the previous one (0: off)
     keep_checkpoints: int = 2    # periodic checkpoints kept (besides `last` and `best`)
     patience: int|None = None    # evaluations without improvement before stopping (0: never); None: from the phase
     early_metric: str = "val_loss"  # metric watched for `best` and early stopping (lower is better for *loss, higher otherwise)
@@ -100,6 +101,7 @@ def validate_config(c: TrainConfig) -> TrainConfig:
     "Raise ValueError naming the first bad setting; return `c`."
     def need(ok, msg):
         if not ok: raise ValueError(msg)
+    if not (isinstance(c.save_every_minutes, (int, float)) and c.save_every_minutes >= 0): raise ValueError(f"save_every_minutes must be a number >= 0 (0: off), got {c.save_every_minutes!r}")
     for k in ("steps", "batch_size", "grad_accum", "eval_batch_size", "log_every", "keep_checkpoints"):
         v = getattr(c, k); need(isinstance(v, int) and not isinstance(v, bool) and v >= 1, f"{k} must be a positive integer, got {v!r}")
     need(isinstance(c.warmup, int) and 0 <= c.warmup, f"warmup must be a non-negative integer, got {c.warmup!r}")
@@ -192,15 +194,17 @@ def write_checkpoint(path: Path, model, opt, state: dict, extra_files: dict|None
     path = Path(path); tmp = path.with_name(path.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir(parents=True)
     sd = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-    save_file(_untie(sd), str(tmp / "model.safetensors"))
+    save_file(_untie(sd), str(tmp / "model.safetensors")); kill_point("checkpoint:model")
     ot, om = optimizer_tensors(opt)
     save_file(ot, str(tmp / "optimizer.safetensors")) if ot else (tmp / "optimizer.safetensors").write_bytes(b"")
     rt, rj = _rng_state()
     save_file(rt, str(tmp / "rng.safetensors"))
     atomic_write_json(tmp / "trainer_state.json", state | dict(rng=rj, optimizer=om))
     for name, data in (extra_files or {}).items(): (tmp / name).write_bytes(data if isinstance(data, bytes) else data.encode())
+    kill_point("checkpoint:files")
     old = path.with_name(path.name + ".old")
     if path.exists(): shutil.rmtree(old, ignore_errors=True); os.replace(path, old)
+    kill_point("checkpoint:swap")                 # the previous checkpoint is `.old` now, the new one still `.tmp`
     os.replace(tmp, path)
     shutil.rmtree(old, ignore_errors=True)
 
@@ -281,14 +285,15 @@ def train_step(self: Trainer, micro_batches: list) -> dict|None:
     for b in micro_batches:
         b = _to(b, self.device)
         with _autocast(self.device, self.cfg.bf16): out = self.loss_fn(self.model, b, self.state["step"], self.cfg)
+        kill_point("step:forward")
         if not torch.isfinite(out["loss"]):
             self.opt.zero_grad(set_to_none=True); return None
-        (out["loss"] / n).backward()
+        (out["loss"] / n).backward(); kill_point("step:backward")
         logs.append({k: float(v) for k, v in out.items() if k != "loss" and not isinstance(v, (list, dict))} | dict(loss=float(out["loss"].detach())))
         self.state["tokens"] += self.batch_tokens(b); self.state["samples"] += int(b["input_ids"].shape[0])
     gnorm = torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.cfg.clip if self.cfg.clip else float("inf"))
     if not torch.isfinite(gnorm): self.opt.zero_grad(set_to_none=True); return None
-    self.opt.step(); self.sched.step()
+    self.opt.step(); kill_point("step:optimizer"); self.sched.step()
     avg = {k: float(np.mean([l[k] for l in logs if k in l])) for k in logs[0]}
     return avg | dict(grad_norm=float(gnorm))
 
@@ -316,6 +321,7 @@ def evaluate_batches(model: torch.nn.Module, loss_fn: Callable, batches: Iterabl
         b = todo.pop(0)
         try:
             with _autocast(device, cfg.bf16): out = loss_fn(model, _to(b, device), step, cfg, eval=True)
+            kill_point("eval:batch")
         except RuntimeError as e:
             if not _is_oom(e) or b["input_ids"].shape[0] < 2: raise
             if device.type == "cuda": torch.cuda.empty_cache()
@@ -352,6 +358,7 @@ def log_row(self: Trainer, row: dict):
         w = csv.DictWriter(f, LOG_FIELDS)
         if new: w.writeheader()
         w.writerow({k: ("" if v is None else v) for k, v in row.items()})
+    kill_point("log:csv")                          # metrics.csv has the row, metrics.jsonl not yet
     with open(self.run_dir / "metrics.jsonl", "a") as f: f.write(json.dumps(row) + "\n")
     if self.tb is not None:
         for k, v in row.items():
@@ -381,13 +388,13 @@ def resume(self: Trainer, path=None) -> bool:
     "Restore model, optimizer, scheduler, RNG states and data position from `path` (default: the `last` checkpoint)."
     ck = find_checkpoint(Path(path) if path else self.ckpt_dir / "last")
     if ck is None: return False
-    st = json.loads((ck / "trainer_state.json").read_text())
-    self.model.load_state_dict(load_file(str(ck / "model.safetensors"), device=str(self.device)), strict=True)
-    ot = load_file(str(ck / "optimizer.safetensors"), device=str(self.device)) if (ck / "optimizer.safetensors").stat().st_size else {}
+    st = read_json_file(ck / "trainer_state.json", "trainer state of a checkpoint")
+    self.model.load_state_dict(load_weights(ck / "model.safetensors", self.model, self.device), strict=True)
+    ot = load_weights(ck / "optimizer.safetensors", None, self.device) if (ck / "optimizer.safetensors").stat().st_size else {}
     load_optimizer(self.opt, ot, st.pop("optimizer"))
     self.sched.load_state_dict(st.pop("sched"))
     rng = st.pop("rng"); st.pop("cfg", None)
-    _set_rng_state(load_file(str(ck / "rng.safetensors")), rng)
+    _set_rng_state(load_weights(ck / "rng.safetensors", None, "cpu"), rng)
     self.state.update(st)
     truncate_logs(self.run_dir, self.state["step"])
     return True
@@ -417,8 +424,9 @@ def fit(self: Trainer, resume: bool = False,
        ) -> dict:
     "Train to `cfg.steps` optimizer steps (or an early stop); returns the final state with the last evaluation."
     c = self.cfg; self.run_dir.mkdir(parents=True, exist_ok=True)
-    if resume and not self.resume(): print("no checkpoint to resume from: starting a new run", file=sys.stderr)
-    if not resume:
+    resumed = resume and self.resume()
+    if resume and not resumed: print(f"resume: {self.ckpt_dir} has no complete checkpoint yet: starting the run from its beginning", file=sys.stderr)
+    if not resumed:
         for n in ("metrics.csv", "metrics.jsonl"): (self.run_dir / n).unlink(missing_ok=True)
     if c.tensorboard:
         from torch.utils.tensorboard import SummaryWriter
@@ -426,7 +434,7 @@ def fit(self: Trainer, resume: bool = False,
     stream, last_eval = self._batches_from(), {}
     bar = progress_bar(self.progress, total=c.steps, initial=self.state["step"], desc="train", unit="step", mininterval=1.0)
     t0, tok0 = time.perf_counter() - self.state["wall_s"], self.state["tokens"]
-    t_window = time.perf_counter()
+    t_window = t_saved = time.perf_counter()
     while self.state["step"] < min(c.steps, until or c.steps) and not self.state["stopped"]:
         micro = [next(stream) for _ in range(c.grad_accum)]
         logs = self.train_step(micro)
@@ -460,8 +468,9 @@ def fit(self: Trainer, resume: bool = False,
                     self.state["stopped"] = f"early stop: {c.early_metric} did not improve for {c.patience} evaluations (best {self.state['best']:.4f} at step {self.state['best_step']})"
         if row is not None: self.log_row(row)
         self.state["wall_s"] = time.perf_counter() - t0
-        if (c.save_every and s % c.save_every == 0) or s == c.steps or self.state["stopped"]:
-            self.save("last")
+        timed = c.save_every_minutes and time.perf_counter() - t_saved >= 60 * c.save_every_minutes
+        if (c.save_every and s % c.save_every == 0) or s == c.steps or self.state["stopped"] or timed:
+            self.save("last"); t_saved = time.perf_counter()
             if c.save_every and s % c.save_every == 0: self.save(f"step-{s:06d}")
     bar.close()
     if self.tb is not None: self.tb.close()
