@@ -15,12 +15,12 @@ except ImportError:                         # Python 3.10: the tomli backport (a
     except ImportError: tomllib = None
 
 # %% auto #0
-__all__ = ['EXTRACTOR_VERSION', 'MAX_FILE_BYTES', 'METADATA_FILES', 'LAYOUT_DIRS', 'RUNNABLE', 'DOC_PAGES', 'KILL_ENV',
-           'default_corpus', 'module_name', 'resolve_relative', 'sha256_bytes', 'file_mode', 'atomic_write_bytes',
-           'atomic_write_text', 'atomic_write_json', 'read_toml', 'read_setup_cfg', 'setup_py_args', 'project_name',
-           'package_dirs', 'import_roots', 'project_dir', 'SourceRoot', 'git_commit', 'source_root', 'project_root',
-           'project_path', 'runnable_notebook', 'kill_point', 'DamagedFileError', 'read_json_file', 'load_weights',
-           'RunLock']
+__all__ = ['EXTRACTOR_VERSION', 'MAX_FILE_BYTES', 'KILL_ENV', 'METADATA_FILES', 'LAYOUT_DIRS', 'RUNNABLE', 'DOC_PAGES',
+           'default_corpus', 'module_name', 'resolve_relative', 'kill_point', 'sha256_bytes', 'file_mode',
+           'atomic_write_bytes', 'atomic_write_text', 'atomic_write_json', 'read_toml', 'read_setup_cfg',
+           'setup_py_args', 'project_name', 'package_dirs', 'import_roots', 'project_dir', 'SourceRoot', 'git_commit',
+           'source_root', 'project_root', 'project_path', 'runnable_notebook', 'DamagedFileError', 'read_json_file',
+           'load_weights', 'RunLock']
 
 # %% ../nbs/00_core.ipynb #276381f0
 EXTRACTOR_VERSION = "1.0.0"  # bump when the extracted facts change: it is part of every cache key
@@ -45,6 +45,20 @@ def resolve_relative(module: str, is_package: bool, level: int, target: str|None
     if level > 1: base = base[:len(base) - (level - 1)]
     return ".".join(base + ([target] if target else []))
 
+# %% ../nbs/00_core.ipynb #33ed3bb7
+KILL_ENV = "GRAPHMER_KILL_AT"   # "name" or "name:n": SIGKILL this process the n-th time `kill_point(name)` is passed
+_kill_seen: dict = {}
+
+def kill_point(name: str):
+    "Die here by SIGKILL when `GRAPHMER_KILL_AT` names this point (and this is its n-th pass); otherwise nothing."
+    want = os.environ.get(KILL_ENV)
+    if not want: return
+    target, _, nth = want.rpartition(":")
+    if not nth.isdigit(): target, nth = want, "1"     # names have colons too (`step:forward`): a count is a trailing `:n`
+    if target != name: return
+    _kill_seen[name] = _kill_seen.get(name, 0) + 1
+    if _kill_seen[name] == int(nth): os.kill(os.getpid(), signal.SIGKILL)
+
 # %% ../nbs/00_core.ipynb #79010c9d
 def sha256_bytes(data: bytes) -> str:
     "Hex SHA-256 of `data`."
@@ -64,6 +78,7 @@ def atomic_write_bytes(path: Path|str, data: bytes) -> Path:
         with os.fdopen(fd, "wb") as f:
             os.fchmod(f.fileno(), file_mode())
             f.write(data)
+        kill_point(f"write:{path.name}")          # the new bytes are in the temporary file, the old file is still whole
         os.replace(tmp, path)
     except BaseException as e:
         Path(tmp).unlink(missing_ok=True)
@@ -269,19 +284,6 @@ def runnable_notebook(name: str) -> Path:
     "Path of the runnable notebook `name` (one of `RUNNABLE`) in the project's `nbs/`."
     if name not in RUNNABLE: raise ValueError(f"no runnable notebook {name!r}: choose from {', '.join(RUNNABLE)}")
     return project_root() / "nbs" / f"{name}.ipynb"
-
-# %% ../nbs/00_core.ipynb #33ed3bb7
-KILL_ENV = "GRAPHMER_KILL_AT"   # "name" or "name:n": SIGKILL this process the n-th time `kill_point(name)` is passed
-_kill_seen: dict = {}
-
-def kill_point(name: str):
-    "Die here by SIGKILL when `GRAPHMER_KILL_AT` names this point (and this is its n-th pass); otherwise nothing."
-    want = os.environ.get(KILL_ENV)
-    if not want: return
-    target, _, nth = want.partition(":")
-    if target != name: return
-    _kill_seen[name] = _kill_seen.get(name, 0) + 1
-    if _kill_seen[name] == int(nth or 1): os.kill(os.getpid(), signal.SIGKILL)
 
 # %% ../nbs/00_core.ipynb #b2bedc78
 class DamagedFileError(ValueError):

@@ -431,7 +431,7 @@ def fit(self: Trainer, resume: bool = False,
     if c.tensorboard:
         from torch.utils.tensorboard import SummaryWriter
         self.tb = SummaryWriter(str(self.run_dir / "tensorboard"))
-    stream, last_eval = self._batches_from(), {}
+    stream, last_eval = self._batches_from(), self.state.get("last_eval") or {}   # a resumed run remembers its last evaluation
     bar = progress_bar(self.progress, total=c.steps, initial=self.state["step"], desc="train", unit="step", mininterval=1.0)
     t0, tok0 = time.perf_counter() - self.state["wall_s"], self.state["tokens"]
     t_window = t_saved = time.perf_counter()
@@ -455,7 +455,7 @@ def fit(self: Trainer, resume: bool = False,
             t_window, tok0 = time.perf_counter(), self.state["tokens"]
             bar.set_postfix(loss=f"{logs['loss']:.3f}", mlm=f"{logs.get('mlm_acc', 0):.2f}", mnm=f"{logs.get('mnm_acc', 0):.2f}")
         if c.eval_every and (s % c.eval_every == 0 or s == c.steps):
-            last_eval = self.evaluate()
+            last_eval = self.state["last_eval"] = self.evaluate()
             row = (row or dict(step=s, optimizer_step=s, epoch=self.state["epoch"], samples=self.state["samples"], tokens=self.state["tokens"],
                                lr=self.sched.get_last_lr()[0], bad_steps=self.state["bad_steps"])) | last_eval
             v = last_eval.get(c.early_metric)
@@ -474,4 +474,4 @@ def fit(self: Trainer, resume: bool = False,
             if c.save_every and s % c.save_every == 0: self.save(f"step-{s:06d}")
     bar.close()
     if self.tb is not None: self.tb.close()
-    return dict(self.state, **last_eval)
+    return {k: v for k, v in self.state.items() if k != "last_eval"} | last_eval
