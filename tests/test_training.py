@@ -1,9 +1,7 @@
 "Training end to end: papermill's -p values reach nbs/train.ipynb, bad parameters fail before any work."
-import json, os, random, shutil, signal, subprocess, sys, time, textwrap
-from pathlib import Path
+import json, subprocess, sys
 import pytest
-from graphmer.core import default_corpus, project_root
-from graphmer.extract import build_kg
+from graphmer.core import project_root
 
 ROOT = project_root()
 pytestmark = pytest.mark.slow   # integration: papermill runs of nbs/train.ipynb, a run killed and resumed (`make test-fast` leaves it out)
