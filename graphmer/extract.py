@@ -6,7 +6,7 @@ Docs: https://graphmer.github.io/graphmer/extract.html.md"""
 
 # %% ../nbs/05_extract.ipynb #ebfee72c
 from __future__ import annotations
-import gc, json, marshal, os, platform, re, signal, stat, struct, sys, threading, time, zlib
+import gc, json, marshal, os, platform, re, shutil, signal, stat, struct, sys, threading, time, zlib
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
@@ -343,20 +343,27 @@ def externals_digest(resolve_installed: bool) -> str:
     return "|".join(parts)
 
 def _write_and_validate(out: Path, kg: KGBuffer, run_validation: bool, t0: float, undecided=()) -> tuple[dict, pd.DataFrame|None, dict]:
-    "Tables from the linker's columns, the five files written on threads while the validator runs; (tables, checks, timing)."
+    "Tables from the linker's columns, the files written on threads while the validator runs; (tables, checks, timing). They are staged in `out/.staged` and moved into place only when all are written: a full disk or a crash while writing leaves the previous KG whole (manifest and all)."
     tables = {name: pa.Table.from_pydict(cols, schema=SCHEMAS[name]) for name, cols in (("entities", kg.e), ("triples", kg.t), ("mentions", kg.m))}
-    checks = None
-    with ThreadPoolExecutor(max_workers=5) as ex:
-        jobs = [ex.submit(write_table, out / f"{n}.parquet", t) for n, t in tables.items()]
-        jobs += [ex.submit(write_jsonl, out / f"{n}.jsonl", tables[n]) for n in ("entities", "triples")]
-        atomic_write_json(out / "ontology.json", ontology_dict())
-        t1 = time.perf_counter()
-        if run_validation:
-            checks = validate(tables["entities"].select(["id", "type", "name", "declared"]).to_pandas(), tables["triples"].select(["head", "relation", "tail"]).to_pandas(),
-                              undecided=undecided)
-            atomic_write_json(out / "validation.json", checks.to_dict(orient="records"))
-        t2 = time.perf_counter()
-        for j in jobs: j.result()
+    checks, st = None, out / ".staged"
+    shutil.rmtree(st, ignore_errors=True); st.mkdir()
+    try:
+        with ThreadPoolExecutor(max_workers=5) as ex:
+            jobs = [ex.submit(write_table, st / f"{n}.parquet", t) for n, t in tables.items()]
+            jobs += [ex.submit(write_jsonl, st / f"{n}.jsonl", tables[n]) for n in ("entities", "triples")]
+            atomic_write_json(st / "ontology.json", ontology_dict())
+            t1 = time.perf_counter()
+            if run_validation:
+                checks = validate(tables["entities"].select(["id", "type", "name", "declared"]).to_pandas(), tables["triples"].select(["head", "relation", "tail"]).to_pandas(),
+                                  undecided=undecided)
+                atomic_write_json(st / "validation.json", checks.to_dict(orient="records"))
+            t2 = time.perf_counter()
+            for j in jobs: j.result()
+    except BaseException:
+        shutil.rmtree(st, ignore_errors=True); raise
+    (out / "manifest.json").unlink(missing_ok=True)   # from here the files change: no old manifest may vouch for a mix
+    for f in sorted(st.iterdir()): os.replace(f, out / f.name)
+    st.rmdir()
     return tables, checks, dict(write_s=time.perf_counter() - t0, validate_s=t2 - t1)
 
 KG_ROOT = "data/kg"   # where KG directories go by default, one per corpus
@@ -420,7 +427,6 @@ def build_kg(sources=None,                 # directories of code (default: the i
         kg, redefined = link_files(ok, index)
         notes = kg.notes
         t3 = time.perf_counter()
-        (out / "manifest.json").unlink(missing_ok=True)  # a crash below must not leave an old manifest vouching for new files
         tables, checks, timing = _write_and_validate(out, kg, run_validation, t3, notes["undecided"])
         del kg
     skipped += [dict(path=f.relpath, repository=roots[f.root].repository, reason=r["reason"]) for f, r in zip(files, results) if r["status"] == "skipped"]

@@ -6,7 +6,7 @@ Docs: https://graphmer.github.io/graphmer/trainer.html.md"""
 
 # %% ../nbs/14_trainer.ipynb #cec277d8
 from __future__ import annotations
-import csv, io, json, math, os, random, re, resource, shutil, sys, time
+import csv, errno, io, json, math, os, random, re, resource, shutil, sys, time
 from dataclasses import dataclass, field, asdict, fields
 from pathlib import Path
 from typing import Callable, Iterable
@@ -193,14 +193,21 @@ def write_checkpoint(path: Path, model, opt, state: dict, extra_files: dict|None
     "Write a complete checkpoint directory at `path` atomically (temporary directory, then rename)."
     path = Path(path); tmp = path.with_name(path.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir(parents=True)
-    sd = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-    save_file(_untie(sd), str(tmp / "model.safetensors")); kill_point("checkpoint:model")
-    ot, om = optimizer_tensors(opt)
-    save_file(ot, str(tmp / "optimizer.safetensors")) if ot else (tmp / "optimizer.safetensors").write_bytes(b"")
-    rt, rj = _rng_state()
-    save_file(rt, str(tmp / "rng.safetensors"))
-    atomic_write_json(tmp / "trainer_state.json", state | dict(rng=rj, optimizer=om))
-    for name, data in (extra_files or {}).items(): (tmp / name).write_bytes(data if isinstance(data, bytes) else data.encode())
+    try:
+        sd = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+        save_file(_untie(sd), str(tmp / "model.safetensors")); kill_point("checkpoint:model")
+        ot, om = optimizer_tensors(opt)
+        save_file(ot, str(tmp / "optimizer.safetensors")) if ot else (tmp / "optimizer.safetensors").write_bytes(b"")
+        rt, rj = _rng_state()
+        save_file(rt, str(tmp / "rng.safetensors"))
+        atomic_write_json(tmp / "trainer_state.json", state | dict(rng=rj, optimizer=om))
+        for name, data in (extra_files or {}).items(): (tmp / name).write_bytes(data if isinstance(data, bytes) else data.encode())
+    except Exception as e:                        # OSError, or safetensors' own error for a failed write
+        shutil.rmtree(tmp, ignore_errors=True)
+        full = getattr(e, "errno", None) in (errno.ENOSPC, errno.EDQUOT) or "No space left" in str(e)
+        if not full: raise
+        raise OSError(errno.ENOSPC, f"no space left on the device while writing the checkpoint {path}: free some space and resume "
+                                    f"(resume=True); {'the previous checkpoint there is intact' if find_checkpoint(path) else 'no earlier checkpoint of that name'}") from e
     kill_point("checkpoint:files")
     old = path.with_name(path.name + ".old")
     if path.exists(): shutil.rmtree(old, ignore_errors=True); os.replace(path, old)
