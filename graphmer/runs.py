@@ -151,6 +151,7 @@ class RunConfig(Parameters):
                 raise ValueError(f"{k}={v!r} is not JSON ({e}): give a list of [step, value] pairs, e.g. {getattr(RunConfig, k)!r}") from None
         _need(self.progress in PROGRESS, f"progress={self.progress!r}: choose 'auto', 'text' or False")
         validate_config(self.train_config())
+        pick_device(self.device)                      # a device that is not here fails now, not after the data is prepared
         _need(self.resume or not (self.run_path / "summary.json").exists(),
               f"run_dir {str(self.run_path)!r} holds a finished run (summary.json), which is never overwritten: pass resume=True to continue it "
               f"(or to reuse it when it already has its {self.steps} steps), or give a fresh run_dir (empty: runs/<run_id> from the parameters)")
@@ -343,6 +344,9 @@ def prepare(self: Training) -> dict:
     if not c.kg_dir: build_kg(out_dir=self.kg_path, workers=2)
     self.prep = prepare_data(self.kg_path, self.data_dir, vocab_size=c.vocab_size, val_frac=c.val_frac, seed=c.seed, test_frac=c.test_frac,
                              split_group=c.split_group, test_triple_frac=c.test_triple_frac)
+    for split, n in (("training", self.prep["n_train"]), ("validation", self.prep["n_val"])):
+        _need(n > 0, f"the KG {self.kg_path} is too small: its {split} split has no window (val_frac={c.val_frac}, "
+                     f"{self.prep['n_train'] + self.prep['n_val']} windows in all); build the KG of more code, or change val_frac")
     self.tok = CodeTokenizer.load(self.data_dir / "tokenizer.json")
     self.stats = json.loads((self.data_dir / "samples" / "stats.json").read_text())
     return {s: {k: v for k, v in self.stats[s].items() if not isinstance(v, dict)} for s in ("train", "val", "test") if s in self.stats}
@@ -361,6 +365,8 @@ def build_model(self: Training) -> GraphMER:
     "Resolve the settings, build the model and the batch streams, and copy the split into the run directory."
     c, prep = self.cfg, self.prep
     self.train_cfg, self.implied = resolve_config(c.train_config(), prep["n_train"])
+    _need(self.train_cfg.batch_size <= prep["n_train"], f"batch_size={self.train_cfg.batch_size} cannot be filled: the training split has "
+                                                      f"{prep['n_train']:,} windows; choose a batch_size of at most {prep['n_train']:,}")
     spec = VARIANTS[c.variant]
     self.model_cfg = MODEL_SIZES[c.model_size](self.tok.vocab_size, num_relations=len(relation_vocab()) + 1, dropout=self.train_cfg.dropout, **spec.model)
     self.model = GraphMER(self.model_cfg)
@@ -455,6 +461,7 @@ class EvalConfig(Parameters):
     notebook = "evaluate.ipynb"
 
     def __post_init__(self):
+        pick_device(self.device)
         _need(self.run_dirs, "run_dir is empty and runs/ holds no finished run: train one with nbs/train.ipynb, or name a run directory")
         for r in self.run_dirs:
             p = project_path(r)

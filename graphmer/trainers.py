@@ -235,6 +235,8 @@ def pick_device(name: str = "auto") -> torch.device:
     "`auto`: the first CUDA GPU if there is one, else the CPU."
     if name == "auto": return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if name.startswith("cuda") and not torch.cuda.is_available(): raise ValueError(f"device={name!r} but no CUDA GPU is available; use 'cpu' or 'auto'")
+    if name.startswith("cuda:") and int(name[5:]) >= (n := torch.cuda.device_count()):
+        raise ValueError(f"device={name!r} but this machine has {n} CUDA GPU(s): choose one of {[f'cuda:{i}' for i in range(n)]}, 'auto' or 'cpu'")
     return torch.device(name)
 
 def peak_memory_mb(device: torch.device) -> float:

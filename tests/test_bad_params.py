@@ -1,0 +1,66 @@
+"""Bad parameters of every runnable notebook and CLI command fail before any work, with the bad value and the accepted
+ones in the message, and that message is the last line printed (papermill's output ends with it, not with more
+traceback). Each case is one papermill or CLI run; they run two at a time."""
+import subprocess, sys
+from concurrent.futures import ThreadPoolExecutor
+import pytest
+from graphmer.core import project_root
+
+pytestmark = pytest.mark.slow   # about 25 papermill and CLI runs
+ROOT = project_root()
+
+def cases(kg, run, fresh):
+    "(what, command, text the last line must hold, a path that must not exist afterwards or None)."
+    def nb(name, **p):
+        args = [sys.executable, "-m", "papermill", str(ROOT / "nbs" / f"{name}.ipynb"), str(fresh / f"{name}-{len(p)}-{abs(hash(str(p)))}.ipynb"),
+                "--cwd", str(ROOT), "--no-progress-bar"]
+        for k, v in p.items(): args += ["-p", k, str(v)] if not isinstance(v, str) else ["-r", k, v]
+        return args
+    cli = lambda *a: [sys.executable, "-m", "graphmer.cli", *a]
+    new = fresh / "never"                        # no case may make it (the batch case, which must prepare the data first, has its own)
+    T = dict(kg_dir=str(kg), run_dir=str(new))
+    return [
+        ("train steps=-1", nb("train", steps=-1, **T), "steps must be a positive integer, got -1", new),
+        ("train steps=2.5", nb("train", steps=2.5, **T), "steps must be a positive integer, got 2.5", new),
+        ("train model_size=huge", nb("train", model_size="huge", **T), "model_size='huge': choose 'tiny' or 'base'", new),
+        ("train device=cuda:7", nb("train", device="cuda:7", **T), "device='cuda:7' but", new),
+        ("train kg_dir missing", nb("train", kg_dir="/nonexistent/kg", run_dir=str(new)), "kg_dir='/nonexistent/kg' is not a KG directory", new),
+        ("train variant=no_hgat", nb("train", variant="no_hgat", **T), "variant='no_hgat': choose one of ['graphmer', 'no_decay', 'text_only']", new),
+        ("train layout=sparse", nb("train", layout="sparse", **T), "layout='sparse': choose 'compact' or 'full'", new),
+        ("train window not JSON", nb("train", window="[[0, 128]", **T), "window='[[0, 128]' is not JSON", new),
+        ("train vocab_size=10", nb("train", vocab_size=10, **T), "vocab_size must be an integer in [256, 100000], got 10", new),
+        ("train batch that cannot fit", nb("train", batch_size=100_000, vocab_size=1000, val_frac=0.2, test_frac=0.2, kg_dir=str(kg), run_dir=str(fresh / "big")),
+         "batch_size=100000 cannot be filled: the training split has", None),
+        ("train into a finished run", nb("train", kg_dir=str(kg), run_dir=str(run)), "holds a finished run (summary.json), which is never overwritten: pass resume=True", None),
+        ("evaluate split=sideways", nb("evaluate", run_dir=str(run), split="sideways"), "split='sideways'", None),
+        ("evaluate unknown baseline", nb("evaluate", run_dir=str(run), baselines="random,oracle"), "unknown baseline", None),
+        ("evaluate max_queries=0", nb("evaluate", run_dir=str(run), max_queries=0), "max_queries must be an integer", None),
+        ("evaluate run missing", nb("evaluate", run_dir="/nonexistent/run"), "is not a finished training run", None),
+        ("evaluate device=cuda:3", nb("evaluate", run_dir=str(run), device="cuda:3"), "device='cuda:3' but", None),
+        ("build_kg sources missing", nb("build_kg", sources="/nonexistent/src", out_dir=str(new)), "/nonexistent/src is not an existing directory", new),
+        ("build_kg workers=0", nb("build_kg", workers=0, out_dir=str(new)), "workers must be a positive integer, got 0", new),
+        ("build_kg languages=cobol", nb("build_kg", languages="cobol", out_dir=str(new)), "languages='cobol': choose from python,java", new),
+        ("explore layer=-1", nb("explore", kg_dir=str(kg), run_dir=str(run), layer=-1), "layer must be an integer >= 0, got -1", None),
+        ("explore k=0", nb("explore", kg_dir=str(kg), run_dir=str(run), k=0), "k must be an integer >= 1, got 0", None),
+        ("explore kg missing", nb("explore", kg_dir="/nonexistent/kg", run_dir=""), "kg_dir '/nonexistent/kg' is not a KG directory", None),
+        ("cli build-kg --workers -1", cli("build-kg", "--workers", "-1", "--out", str(new)), "expected a positive integer, got -1", new),
+        ("cli build-kg missing source", cli("build-kg", "/nonexistent/src", "--out", str(new)), "does not exist", new),
+        ("cli build-kg --languages cobol", cli("build-kg", "--languages", "cobol", "--out", str(new)), "unknown language(s) ['cobol']; choose from python", new),
+        ("cli validate missing KG", cli("validate", "/nonexistent/kg"), "is not a KG directory", None),
+        ("cli run --steps -3", cli("run", "--steps", "-3"), "--steps must be >= 0, got -3", None),
+        ("cli run --model-size huge", cli("run", "--model-size", "huge"), "invalid choice: 'huge' (choose from 'tiny', 'base')", None),
+    ]
+
+def test_bad_parameters_fail_clearly_before_any_work(small_kg, trained_run, tmp_path):
+    run, r = trained_run
+    assert r.returncode == 0, r.stderr[-2000:]
+    todo = cases(small_kg, run, tmp_path)
+    with ThreadPoolExecutor(2) as ex:
+        done = list(ex.map(lambda c: subprocess.run(c[1], capture_output=True, text=True, timeout=600), todo))
+    bad = []
+    for (what, _, msg, untouched), p in zip(todo, done):
+        lines = [l for l in (p.stdout + p.stderr).splitlines() if l.strip()]
+        if p.returncode == 0 or not lines or msg not in lines[-1]: bad.append(f"{what}: exit {p.returncode}, last line {lines[-1] if lines else ''!r}")
+        elif untouched is not None and untouched.exists(): bad.append(f"{what}: {untouched} was made before the error")
+    print(f"\n{len(todo)} bad parameters tried, {len(todo) - len(bad)} refused clearly")
+    assert not bad, "\n".join(bad)
