@@ -50,7 +50,7 @@ def parser() -> argparse.ArgumentParser:
                    "(the arguments of `python -m graphmer.report`; `graphmer run --help` lists them)")
     return p
 
-# %% ../nbs/07_cli.ipynb #f2201b83
+# %% ../nbs/07_cli.ipynb #5082a3c6
 def cmd_build_kg(a) -> int:
     m = build_kg(a.sources or None, project_path(a.out) if a.out else None, workers=a.workers, languages=a.languages,
                  cache_dir=False if a.no_cache else None, progress=not a.quiet, resolve_installed=a.resolve_installed)
@@ -64,6 +64,7 @@ def cmd_build_kg(a) -> int:
         print(f"validator: {v['failed']} of {v['checks']} checks with violations" + (f", {v['unverified']} facts unverified (classes whose ancestry is unknown)" if v.get("unverified") else ""))
     return 0
 
+# %% ../nbs/07_cli.ipynb #8283c43b
 def cmd_validate(a) -> int:
     kg = load_kg(a.kg, mentions=False)
     r = validate(kg.entities, kg.triples, undecided=kg.manifest.get("undecided", ()))
@@ -71,6 +72,7 @@ def cmd_validate(a) -> int:
         print(f"{'ok ' if row.ok else 'BAD'} {row.check:<32} {row.violations:>7} / {row.checked}" + (f"  ({row.unverified} unverified)" if row.unverified else ""))
     return 0 if r["ok"].all() else 1
 
+# %% ../nbs/07_cli.ipynb #1a09a415
 def cmd_run(rest: list[str]) -> int:
     from graphmer.report import main as report_main    # imported here: the other commands need neither papermill nor nbconvert
     return report_main(rest, prog="graphmer run")

@@ -59,17 +59,19 @@ def kill_point(name: str):
     _kill_seen[name] = _kill_seen.get(name, 0) + 1
     if _kill_seen[name] == int(nth): os.kill(os.getpid(), signal.SIGKILL)
 
-# %% ../nbs/00_core.ipynb #79010c9d
+# %% ../nbs/00_core.ipynb #141a85e5
 def sha256_bytes(data: bytes) -> str:
     "Hex SHA-256 of `data`."
     return hashlib.sha256(data).hexdigest()
 
+# %% ../nbs/00_core.ipynb #fbdc60a4
 @functools.cache
 def file_mode() -> int:
     "The mode a new file gets under this process's umask (0o666 minus the umask), read once: files are meant to be shared, like any other tool's."
     mask = os.umask(0o022); os.umask(mask)
     return 0o666 & ~mask
 
+# %% ../nbs/00_core.ipynb #3eff3b4a
 def atomic_write_bytes(path: Path|str, data: bytes) -> Path:
     "Write `data` to `path` through a temporary file and a rename, with the umask's mode; a full disk is a clear error and leaves the previous file whole."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
@@ -96,7 +98,7 @@ def atomic_write_json(path: Path|str, obj, indent=2) -> Path:
     "Write `obj` as sorted, indented JSON to `path` atomically."
     return atomic_write_text(path, json.dumps(obj, indent=indent, sort_keys=True, ensure_ascii=False) + "\n")
 
-# %% ../nbs/00_core.ipynb #8d4f3f7b
+# %% ../nbs/00_core.ipynb #ab985f57
 METADATA_FILES = ("pyproject.toml", "setup.cfg", "setup.py", "PKG-INFO")  # the files that describe a Python project
 
 def read_toml(path) -> dict:
@@ -111,6 +113,7 @@ def read_toml(path) -> dict:
         warnings.warn(f"cannot read {path} ({type(e).__name__}: {e}); its package layout and name are ignored (fix the file to use them)")
         return {}
 
+# %% ../nbs/00_core.ipynb #af371f27
 def read_setup_cfg(path) -> configparser.ConfigParser:
     "The setup.cfg at `path`, empty where it is missing or unreadable."
     cfg = configparser.ConfigParser(interpolation=None)
@@ -118,6 +121,7 @@ def read_setup_cfg(path) -> configparser.ConfigParser:
     except (OSError, ValueError, configparser.Error): cfg = configparser.ConfigParser(interpolation=None)
     return cfg
 
+# %% ../nbs/00_core.ipynb #e03b422f
 def setup_py_args(path) -> dict:
     "The literal keyword arguments of the `setup(...)` call in the setup.py at `path`, read with `ast` (never run)."
     try: tree = ast.parse(Path(path).read_bytes())
@@ -132,6 +136,7 @@ def setup_py_args(path) -> dict:
         return out
     return {}
 
+# %% ../nbs/00_core.ipynb #b60aad48
 def _at(obj, *keys):
     "`obj[k1][k2]...`, or None where a level is missing or not a table."
     for k in keys: obj = obj.get(k) if isinstance(obj, dict) else None
@@ -220,7 +225,7 @@ def project_dir(root) -> Path|None:
         if not (d.name in LAYOUT_DIRS or (d/"__init__.py").is_file()) or d.parent == d: return None
         d = d.parent
 
-# %% ../nbs/00_core.ipynb #5c0e5465
+# %% ../nbs/00_core.ipynb #e9ecff5c
 @dataclass(frozen=True)
 class SourceRoot:
     "A directory of code with the provenance that every fact extracted from it carries, and where its imports start."
@@ -239,6 +244,7 @@ class SourceRoot:
                 return module_name(f"{prefix.replace('.', '/')}/{rel}" if prefix else rel)
         return module_name(f.relative_to(self.base or self.path).as_posix())
 
+# %% ../nbs/00_core.ipynb #196f50ec
 def git_commit(path: Path) -> str|None:
     "HEAD commit of the git checkout containing `path`, or None."
     try:
@@ -246,6 +252,7 @@ def git_commit(path: Path) -> str|None:
     except (OSError, subprocess.TimeoutExpired): return None
     return out.stdout.strip() if out.returncode == 0 else None
 
+# %% ../nbs/00_core.ipynb #32fad2ba
 def _above_package(p: Path) -> Path:
     "The directory holding the top-level package that `p` is in (`p` itself when it is not a package)."
     while (p/"__init__.py").is_file() and p.parent != p: p = p.parent
@@ -262,7 +269,7 @@ def source_root(path, repository: str|None=None) -> SourceRoot:
         repository = "python-stdlib" if p == default_corpus().resolve() else (proj and (project_name(proj) or proj.name)) or p.name
     return SourceRoot(p, repository, git_commit(p), base, tuple(import_roots(base)))
 
-# %% ../nbs/00_core.ipynb #8ff26689
+# %% ../nbs/00_core.ipynb #4e529616
 def project_root(start=None) -> Path:
     "The nearest directory at or above `start` (default: cwd) whose pyproject.toml names the graphmer project; else cwd."
     here = Path(start or Path.cwd()).resolve()
@@ -271,6 +278,7 @@ def project_root(start=None) -> Path:
         if f.exists() and 'name = "graphmer"' in f.read_text(errors="ignore"): return d
     return here
 
+# %% ../nbs/00_core.ipynb #150d7bb5
 def project_path(p) -> Path:
     "`p` if absolute, else `p` under the project root."
     p = Path(p).expanduser()

@@ -29,7 +29,7 @@ __all__ = ['SEARCH_IN', 'eval_batches', 'batch_metrics', 'check_val_loss', 'Tail
            'sequence_scores', 'ModelScorer', 'FrequencyScorer', 'RandomScorer', 'KGEScorerAdapter', 'rank_queries',
            'summarize', 'name_ceiling', 'extraction_scores']
 
-# %% ../nbs/17_evaluate.ipynb #71d65def
+# %% ../nbs/17_evaluate.ipynb #6f8d3370
 def eval_batches(run: Run, split: str = "val", max_windows: int = 0) -> list:
     "The masked batches of `split` exactly as the trainer built its validation batches (same seed, same masks); the first `max_windows` windows only if > 0."
     t, d = run.config["train"], run.config["data"]
@@ -38,11 +38,13 @@ def eval_batches(run: Run, split: str = "val", max_windows: int = 0) -> list:
     bs = t["eval_batch_size"]
     return val_batches(bs, split, max_batches=-(-max_windows // bs) if max_windows > 0 else None)
 
+# %% ../nbs/17_evaluate.ipynb #2ddbd43d
 def batch_metrics(run: Run, batches: list, device="cpu") -> dict:
     "The trainer's own weighted validation metrics (`evaluate_batches`) of `run.model` over `batches`."
     cfg = TrainConfig.from_dict(run.config["train"])
     return evaluate_batches(run.model, objective, batches, cfg, step=cfg.steps, device=device)
 
+# %% ../nbs/17_evaluate.ipynb #1bb67b23
 def check_val_loss(run: Run, device="cpu", rtol: float = 1e-4) -> dict:
     "Recompute the validation loss of the loaded checkpoint; raise if it differs from the one recorded at training time."
     rec = run.summary.get("val_loss")
@@ -52,7 +54,7 @@ def check_val_loss(run: Run, device="cpu", rtol: float = 1e-4) -> dict:
         raise ValueError(f"{run.path}: recomputed validation loss {got:.6f} != {rec:.6f} recorded at training time: the checkpoint does not reproduce the run")
     return dict(recorded=rec, recomputed=got, abs_diff=abs(got - rec))
 
-# %% ../nbs/17_evaluate.ipynb #e6043ac4
+# %% ../nbs/17_evaluate.ipynb #9cadfcfa
 @dataclass
 class TailTable:
     "Entities (rows of the KG's entity table) as candidate tails: their token sequences, deduplicated, and type masks."
@@ -65,6 +67,7 @@ class TailTable:
     fits: np.ndarray         # (E,) the name fits in 1..L tokens
     range_mask: np.ndarray   # (num_relations, E) entity type in the relation's range (and fits)
 
+# %% ../nbs/17_evaluate.ipynb #67d08929
 def tail_table(entities: pd.DataFrame, tokenizer: CodeTokenizer, L: int) -> TailTable:
     "Encode every entity name once and precompute the candidate masks."
     names = entities["name"].astype(str).to_numpy()
@@ -82,6 +85,7 @@ def tail_table(entities: pd.DataFrame, tokenizer: CodeTokenizer, L: int) -> Tail
         rm[rv[rel.name]] = np.isin(types, ok_types) & fits
     return TailTable(pd.Index(entities["id"]), names, types, seq, seq_len, ent_seq, fits, rm)
 
+# %% ../nbs/17_evaluate.ipynb #232cc30f
 def known_tails(triples: pd.DataFrame, ids: pd.Index) -> dict:
     "(head index, relation id) -> array of every tail index known in `triples` (all splits: the filter of filtered ranking)."
     rv = relation_vocab()
@@ -89,7 +93,7 @@ def known_tails(triples: pd.DataFrame, ids: pd.Index) -> dict:
     df = pd.DataFrame(dict(h=h, r=r, t=t)).query("h >= 0 and t >= 0").drop_duplicates()
     return {k: g.to_numpy() for k, g in df.groupby(["h", "r"])["t"]}
 
-# %% ../nbs/17_evaluate.ipynb #979a76af
+# %% ../nbs/17_evaluate.ipynb #da9e16ea
 @dataclass
 class Queries:
     "Link-prediction queries ⟨h, r, ?⟩ with their true tail, each anchored on a window where h is mentioned."
@@ -102,6 +106,7 @@ class Queries:
     def take(self, idx) -> "Queries":
         return Queries(*(getattr(self, k)[idx] for k in ("head", "rel", "tail", "root_ids", "word_start", "root", "head_len", "copyable")), self.stats)
 
+# %% ../nbs/17_evaluate.ipynb #6f97c1b1
 def find_mentions(samples_dir, splits, heads: np.ndarray, home_file: dict | None = None) -> dict:
     "entity index -> (root_ids, word_start, root, mention_len) of a window of `splits` mentioning it, preferring its own file (`home_file`: entity -> file_id)."
     meta = json.loads((Path(samples_dir) / "shards.json").read_text())
@@ -120,11 +125,13 @@ def find_mentions(samples_dir, splits, heads: np.ndarray, home_file: dict | None
                 found[e] = (rid[s].copy(), ws[s].copy(), int(p), int(ml[s, p]), at_home)
     return {e: v[:4] for e, v in found.items()}
 
+# %% ../nbs/17_evaluate.ipynb #69bab627
 def window_text(root_ids: np.ndarray, tokenizer) -> str:
     "The code of a window (its roots between [CLS] and [SEP])."
     ids = [int(i) for i in root_ids if i not in (PAD_ID, CLS_ID, SEP_ID)]
     return tokenizer.decode(ids)
 
+# %% ../nbs/17_evaluate.ipynb #319d0e1f
 def make_queries(triples: pd.DataFrame, tails: TailTable, samples_dir, splits, tokenizer, max_queries: int, seed: int,
                  home_file: dict | None = None) -> Queries:
     "Up to `max_queries` (seeded) queries for `triples`, each anchored on a mention of its head in the windows of `splits`."
@@ -161,7 +168,7 @@ def split_queries(run: Run, kg, tails: TailTable, split: str, max_queries: int, 
     home = dict(zip(tails.ids.get_indexer(kg.entities["id"]), pd.Index(info["files"]).get_indexer(kg.entities["path"])))
     return make_queries(triples, tails, run.data_dir / "samples", SEARCH_IN[split], run.tokenizer, max_queries, seed, home)
 
-# %% ../nbs/17_evaluate.ipynb #d1efdd57
+# %% ../nbs/17_evaluate.ipynb #28c03bae
 def query_samples(q: Queries, idx, L: int, lengths=None) -> list[dict]:
     "Samples (leafy-chain dicts) of queries `idx`, one per tail length, with the query relation on h's first root and all its slots masked."
     R = q.root_ids.shape[1]; out = []
@@ -174,6 +181,7 @@ def query_samples(q: Queries, idx, L: int, lengths=None) -> list[dict]:
             out.append(s)
     return out
 
+# %% ../nbs/17_evaluate.ipynb #821c71ae
 @torch.no_grad()
 def slot_log_probs(model: GraphMER, q: Queries, idx, L: int, device="cpu") -> torch.Tensor:
     "(len(idx), L lengths, L slots, V) log-probabilities; [:, n-1, k] is slot k of the n-slot copy (slots >= n are -inf)."
@@ -186,6 +194,7 @@ def slot_log_probs(model: GraphMER, q: Queries, idx, L: int, device="cpu") -> to
     res[torch.as_tensor(row), torch.as_tensor(slot)] = lp
     return res.view(len(idx), L, L, V)
 
+# %% ../nbs/17_evaluate.ipynb #a288b2b5
 def sequence_scores(lp: torch.Tensor, seq: np.ndarray, seq_len: np.ndarray, scoring: str = "mean") -> torch.Tensor:
     "(Q, U) scores of the U token sequences from `slot_log_probs` output `lp`; sequences that do not fit get -inf."
     if scoring not in ("mean", "sum"): raise ValueError(f"scoring must be 'mean' or 'sum', got {scoring!r}")
@@ -199,7 +208,7 @@ def sequence_scores(lp: torch.Tensor, seq: np.ndarray, seq_len: np.ndarray, scor
         out[:, torch.as_tensor(sel, device=lp.device)] = s / n if scoring == "mean" else s
     return out
 
-# %% ../nbs/17_evaluate.ipynb #e76459e5
+# %% ../nbs/17_evaluate.ipynb #513893eb
 class ModelScorer:
     "GraphMER (or an ablation) scoring every entity through its name's token sequence; `scoring` a tuple of rules gives {rule: scores} from the same forward passes."
     def __init__(self, run: Run, tails: TailTable, queries: Queries, scoring="mean", device="cpu", batch_queries: int = 16):
@@ -214,6 +223,7 @@ class ModelScorer:
         out = {r: torch.cat(v)[:, torch.as_tensor(self.tails.ent_seq)] for r, v in parts.items()}
         return out if isinstance(self.scoring, (tuple, list)) else out[self.scoring]
 
+# %% ../nbs/17_evaluate.ipynb #20d05c7e
 class FrequencyScorer:
     "Most frequent tail per relation: an entity's score is how often it is the tail of the query's relation in training."
     def __init__(self, train_triples: pd.DataFrame, tails: TailTable, queries: Queries):
@@ -223,19 +233,21 @@ class FrequencyScorer:
         np.add.at(self.counts, (r[ok], t[ok]), 1); self.q = queries
     def __call__(self, idx) -> torch.Tensor: return torch.from_numpy(self.counts[self.q.rel[idx]])
 
+# %% ../nbs/17_evaluate.ipynb #d5b5862f
 class RandomScorer:
     "Uniform random scores, seeded per query."
     def __init__(self, n_entities: int, queries: Queries, seed: int = 0): self.E, self.q, self.seed = n_entities, queries, seed
     def __call__(self, idx) -> torch.Tensor:
         return torch.from_numpy(np.stack([np.random.default_rng([self.seed, 4, int(i)]).random(self.E, np.float32) for i in idx]))
 
+# %% ../nbs/17_evaluate.ipynb #e081c46b
 class KGEScorerAdapter:
     "A PyKEEN model (see `graphmer.kge`) scoring tails of the queries' (head, relation)."
     def __init__(self, kge, queries: Queries): self.kge, self.q = kge, queries
     def __call__(self, idx) -> torch.Tensor:
         return self.kge.score_tails(torch.as_tensor(self.q.head[idx]), torch.as_tensor(self.q.rel[idx])).float().cpu()
 
-# %% ../nbs/17_evaluate.ipynb #98cd691d
+# %% ../nbs/17_evaluate.ipynb #b217d6e4
 def rank_queries(scorer, q: Queries, tails: TailTable, known: dict, candidates: str = "range", chunk: int = 64,
                  progress=None, keep_top: int = 0) -> dict:
     "Realistic filtered ranks (and optionally the top `keep_top` entities per query) of every query under `scorer` (a scorer returning {name: scores} gives {name: result})."
@@ -265,6 +277,7 @@ def rank_queries(scorer, q: Queries, tails: TailTable, known: dict, candidates: 
     for r in res.values(): r |= dict(ranks=r["ranks_by_candidates"][candidates], seconds=secs)
     return res if None not in res else res[None]
 
+# %% ../nbs/17_evaluate.ipynb #f796f899
 def summarize(ranks: np.ndarray, q: Queries, rel_names: dict) -> dict:
     "MRR and Hits@1/3/10 overall, per relation, and for copyable vs non-copyable tails."
     out = rank_metrics(ranks)

@@ -198,7 +198,7 @@ def summarize(source: bytes|str) -> dict:
                   for st in tree.body if not isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) for n in ast.walk(st))
     return dict(ns=s.ns, stars=s.stars, classes=s.classes, setattrs=s.setattrs, all=s.all if s.all_literal else None, dynamic=dynamic)
 
-# %% ../nbs/09_externals.ipynb #92addcfd
+# %% ../nbs/09_externals.ipynb #c1cc757c
 @dataclass(frozen=True)
 class ModuleFile:
     "Where the import system would find a module: how it is stored, its source file, and where its submodules are."
@@ -207,6 +207,7 @@ class ModuleFile:
     file: str|None     # the .py file of a "source" module
     path: tuple = ()   # directories searched for submodules; empty for a plain module
 
+# %% ../nbs/09_externals.ipynb #aa409d9f
 def stdlib_paths() -> list[Path]:
     "The running interpreter's standard library: the pure-Python sources (`default_corpus()`) and the compiled extension modules (lib-dynload)."
     out = [default_corpus()]
@@ -214,6 +215,7 @@ def stdlib_paths() -> list[Path]:
         if p.name == "lib-dynload" and p.is_dir() and p not in out: out.append(p)
     return out
 
+# %% ../nbs/09_externals.ipynb #659148eb
 def _with_pth(dirs) -> list[Path]:
     "The existing directories of `dirs`, followed by the directories their `.pth` files list."
     out = []
@@ -235,7 +237,7 @@ def site_packages() -> list[Path]:
     if site.ENABLE_USER_SITE: dirs.append(site.getusersitepackages())
     return _with_pth(dirs)
 
-# %% ../nbs/09_externals.ipynb #9de16ccd
+# %% ../nbs/09_externals.ipynb #a5531c7e
 _IPYTHON_BUILTINS = frozenset({"__IPYTHON__", "display", "get_ipython"})
 
 def _interpreter_builtins() -> dict:
@@ -243,6 +245,7 @@ def _interpreter_builtins() -> dict:
     return {k: v for k, v in vars(builtins).items() if k not in _IPYTHON_BUILTINS
             and not str(getattr(v, "__module__", "") or "").startswith(("IPython", "ipykernel"))}
 
+# %% ../nbs/09_externals.ipynb #09f763b7
 class ExternalIndex:
     "Kinds and declaration sites of dotted names in the Python sources on this machine, read lazily with `ast`, never imported."
     def __init__(self,
@@ -343,7 +346,7 @@ def _read(self: ExternalIndex, path: str) -> dict:
         except OSError: pass   # a read-only cache only costs time
     return s
 
-# %% ../nbs/09_externals.ipynb #f28e4eb0
+# %% ../nbs/09_externals.ipynb #72c40285
 _MODULE_DUNDERS = frozenset({"__name__", "__doc__", "__file__", "__spec__", "__loader__", "__package__", "__path__", "__dict__", "__cached__", "__builtins__"})
 _CLASS_FACTORIES = frozenset({"collections.namedtuple", "typing.NamedTuple", "typing.TypedDict"})
 _MAX_ALTS, _MAX_DEPTH = 8, 60
@@ -368,6 +371,7 @@ def _agree(values):
     known = [v for v in values if v is not None]
     return known[0] if known and all(v == known[0] for v in known) else None
 
+# %% ../nbs/09_externals.ipynb #e9c2444c
 @patch
 def _guarded(self: ExternalIndex, key, compute):
     "Memoised `compute()`; [] on a cycle or past the depth limit, and then the results that depended on it are not memoised."
@@ -427,7 +431,7 @@ def _mod_attr_(self: ExternalIndex, module: str, name: str) -> list:
     if found: return _uniq(found)
     return [("may", f"{module}.{name}")] if "__getattr__" in s["ns"] or s["dynamic"] else []   # names made at run time
 
-# %% ../nbs/09_externals.ipynb #4b98ac43
+# %% ../nbs/09_externals.ipynb #1aea1990
 @patch
 def _bind(self: ExternalIndex, m: ModuleFile, cls: str|None, name: str, rec: list) -> list:
     "The symbols one binding record of `name` (at the top level of module `m`, or in the body of its class `cls`) denotes."
@@ -453,6 +457,7 @@ def _bind(self: ExternalIndex, m: ModuleFile, cls: str|None, name: str, rec: lis
         return [("opq", here)]   # what a function returns is unknown
     return []
 
+# %% ../nbs/09_externals.ipynb #cd190776
 @patch
 def _scoped(self: ExternalIndex, m: ModuleFile, cls: str|None, dotted: str) -> list:
     "The symbols the dotted expression `dotted`, written at the top level of module `m` (or in the body of its class `cls`), denotes."
@@ -471,6 +476,7 @@ def _cls_local(self: ExternalIndex, m: ModuleFile, cls: str, name: str) -> list:
         return _drop_none(_uniq(x for rec in recs for x in self._bind(m, cls, name, rec)))
     return self._guarded(("c", m.name, cls, name), compute)
 
+# %% ../nbs/09_externals.ipynb #bba1e46d
 @patch
 def _walk(self: ExternalIndex, syms: list, names: list) -> list:
     for n in names: syms = _uniq(x for s in syms for x in self._attr(s, n))
@@ -487,7 +493,7 @@ def _attr(self: ExternalIndex, s: tuple, name: str) -> list:
     if k == "var" and len(s) == 3: return self._cls_attr(s[2], name)   # `choice = _inst.choice` with `_inst = Random()`
     return [("opq", f"{_canon(s)}.{name}")]   # an attribute of a function, a variable, an unknown: unknowable without running it
 
-# %% ../nbs/09_externals.ipynb #06509ffe
+# %% ../nbs/09_externals.ipynb #c5b0d79c
 @patch
 def _is_class(self: ExternalIndex, s: tuple) -> bool:
     return s[0] in ("cls", "ncls") or (s[0] == "bi" and isinstance(self._objs[s[1]], type))
@@ -502,6 +508,7 @@ def _bases(self: ExternalIndex, s: tuple) -> list:
     scope = s[2].rpartition(".")[0] or None   # a nested class's bases are evaluated in the enclosing class body
     return [[x for x in self._scoped(m, scope, b) if x[0] != "none"] if b else [] for b in c["bases"]]
 
+# %% ../nbs/09_externals.ipynb #935f0fd7
 def _c3(seqs: list) -> list|None:
     "C3 merge of linearizations, or None when they are inconsistent."
     seqs, out = [list(x) for x in seqs if x], []
@@ -512,6 +519,7 @@ def _c3(seqs: list) -> list|None:
         seqs = [y for y in ([z for z in x if z != head] for x in seqs) if y]
     return out
 
+# %% ../nbs/09_externals.ipynb #de7562d0
 @patch
 def _mro(self: ExternalIndex, s: tuple) -> list:
     "Method resolution order of class `s` over the resolved bases (the first alternative of each); an unresolvable base is an `unk` entry."
@@ -525,6 +533,7 @@ def _mro(self: ExternalIndex, s: tuple) -> list:
         return [s] + (merged if merged is not None else _uniq(x for q in seqs for x in q))
     return self._guarded(("mro", s), compute) or [s]
 
+# %% ../nbs/09_externals.ipynb #08ac21cf
 @patch
 def _cls_attr(self: ExternalIndex, s: tuple, name: str) -> list:
     "Member `name` of class `s`: from the first class along the MRO that binds it; an ancestor without source may bind it (opaque)."
@@ -546,7 +555,7 @@ def _cls_attr(self: ExternalIndex, s: tuple, name: str) -> list:
         return []
     return self._guarded(("a", s, name), compute)
 
-# %% ../nbs/09_externals.ipynb #0d163f25
+# %% ../nbs/09_externals.ipynb #34092088
 @patch
 def _reaches(self: ExternalIndex, s: tuple, root: type) -> bool|None:
     "Whether class `s` derives from the builtin class `root`: True, False, or None when its ancestry leaves the sources."
@@ -561,6 +570,7 @@ def _reaches(self: ExternalIndex, s: tuple, root: type) -> bool|None:
     out = self._guarded(("r", s, root.__name__), compute)
     return out[0] if out else None
 
+# %% ../nbs/09_externals.ipynb #a2f2daa0
 @patch
 def _custom_meta(self: ExternalIndex, s: tuple) -> bool:
     "Whether class `s` has a metaclass (other than ABCMeta) along its known ancestry: calling it may make a class (`Enum('E', 'A B')`)."
@@ -572,6 +582,7 @@ def _custom_meta(self: ExternalIndex, s: tuple) -> bool:
         elif a[0] == "bi" and issubclass(self._objs[a[1]], type): return True
     return False
 
+# %% ../nbs/09_externals.ipynb #af6341a5
 def _builtin_kind(obj) -> str:
     if isinstance(obj, type): return "exception" if issubclass(obj, BaseException) else "class"
     if isinstance(obj, types.ModuleType): return "module"
@@ -589,7 +600,7 @@ def _kind(self: ExternalIndex, s: tuple) -> str|None:
     if k == "bi": return _builtin_kind(self._objs[s[1]])
     return None   # opq, may, unk
 
-# %% ../nbs/09_externals.ipynb #32c05055
+# %% ../nbs/09_externals.ipynb #690970a5
 @patch
 def _lookup(self: ExternalIndex, name: str) -> list:
     "The symbols the absolute dotted `name` denotes: all alternatives, in binding order."
@@ -607,16 +618,19 @@ def kind(self: ExternalIndex, name: str) -> str|None:
     "What the dotted `name` is: 'module', 'class', 'exception', 'function' or 'variable'; None when unknown or absent."
     return _agree([self._kind(s) for s in self._lookup(name)])
 
+# %% ../nbs/09_externals.ipynb #f88c613c
 @patch
 def resolve(self: ExternalIndex, name: str) -> str|None:
     "The dotted id of the declaration `name` denotes, following re-exports and aliases; None when it leads nowhere."
     return next((c for s in self._lookup(name) if (c := _canon(s))), None)
 
+# %% ../nbs/09_externals.ipynb #a3a58da3
 @patch
 def is_exception(self: ExternalIndex, name: str) -> bool|None:
     "True for a class whose ancestry reaches BaseException, False for anything else known, None when undecidable (an ancestor without source, an unknown name)."
     return _agree([self._reaches(s, BaseException) if self._is_class(s) else False if self._kind(s) else None for s in self._lookup(name)])
 
+# %% ../nbs/09_externals.ipynb #8b4b85f9
 @patch
 def bases(self: ExternalIndex, name: str) -> list|None:
     "Dotted ids of the declared bases of class `name` (None for a base that does not resolve); None when `name` is not a known class."

@@ -62,7 +62,7 @@ LANGUAGES = {   # name -> Language: the languages the build reads
 LANGUAGE_OF = {ext: name for name, lang in LANGUAGES.items() for ext in lang.extensions}   # file extension -> language name
 ALL_LANGUAGES = tuple(LANGUAGES)
 
-# %% ../nbs/05_extract.ipynb #91879293
+# %% ../nbs/05_extract.ipynb #fc3ec1b6
 EXCLUDED_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", "site-packages", "dist-packages", "node_modules",
                            ".tox", ".mypy_cache", ".pytest_cache"})
 
@@ -70,6 +70,7 @@ def _skip_dir(d: str, name: str, exclude) -> bool:
     "Excluded names, and virtual environments (a directory holding `pyvenv.cfg`; the stdlib's own `venv` package is code)."
     return name in exclude or os.path.exists(os.path.join(d, name, "pyvenv.cfg"))
 
+# %% ../nbs/05_extract.ipynb #16b632da
 @dataclass(frozen=True)
 class SourceFile:
     "One file to extract."
@@ -102,7 +103,7 @@ def discover(roots: list[SourceRoot], languages=ALL_LANGUAGES, exclude=EXCLUDED_
                 files.append(SourceFile(ri, rel, lang, root.module(rel) if LANGUAGES[lang].root_modules else None))
     return files, skipped
 
-# %% ../nbs/05_extract.ipynb #71f869fa
+# %% ../nbs/05_extract.ipynb #f44235a6
 EXTRACTOR_MODULES = ("core", *dict.fromkeys(m for lang in LANGUAGES.values() for m in lang.modules))   # the code per-file facts depend on
 KG_MODULES = EXTRACTOR_MODULES + ("externals", "link", "ontology", "extract")  # ... and the code between the facts and the KG files
 _PARSERS = tuple(dict.fromkeys(p for lang in LANGUAGES.values() for p in lang.packages))
@@ -111,6 +112,7 @@ def module_source(name: str) -> bytes:
     "Source bytes of the graphmer module `name`."
     return Path(find_spec(f"graphmer.{name}").origin).read_bytes()
 
+# %% ../nbs/05_extract.ipynb #5389620c
 @cache
 def _parser_versions() -> str:
     from importlib.metadata import PackageNotFoundError, version
@@ -131,6 +133,7 @@ def kg_fingerprint() -> str:
     "Fingerprint of everything between the source files and the KG files: part of the KG's input digest."
     return code_fingerprint(KG_MODULES)
 
+# %% ../nbs/05_extract.ipynb #dc91f066
 def _facts(data: bytes, f: SourceFile) -> dict:
     lang = LANGUAGES[f.language]
     return lang.extract(data, f.relpath, module=f.module) if lang.root_modules else lang.extract(data, f.relpath)
@@ -144,6 +147,7 @@ def _skip_reason(e: BaseException) -> str:
     if isinstance(e, ValueError) and "null bytes" in str(e): return "binary file (NUL bytes)"
     return f"extractor error: {type(e).__name__}: {e}"
 
+# %% ../nbs/05_extract.ipynb #0839f1b7
 def check_file(path: Path, max_bytes: int) -> tuple[bytes|None, str|None]:
     "The file's bytes, or None and the reason it is skipped."
     try:
@@ -156,7 +160,7 @@ def check_file(path: Path, max_bytes: int) -> tuple[bytes|None, str|None]:
     if b"\0" in data: return None, "binary file (NUL bytes)"
     return data, None
 
-# %% ../nbs/05_extract.ipynb #9afcac97
+# %% ../nbs/05_extract.ipynb #66fbe356
 FILE_TIME_LIMIT = 60.0   # seconds one file may take to extract: no file can hang a build (the slowest standard-library file takes about 1 s)
 TIMED_OUT = "timed out"  # reason of a file that took longer; never cached (a loaded machine may be the cause)
 
@@ -171,6 +175,7 @@ def time_limit(seconds: float|None):
     try: yield
     finally: signal.setitimer(signal.ITIMER_REAL, 0); signal.signal(signal.SIGALRM, old)
 
+# %% ../nbs/05_extract.ipynb #af89874a
 def extract_file(task: tuple) -> dict:
     "Facts (or the skip reason) for one file; `task` = (root path, SourceFile, max bytes[, time limit in seconds])."
     root, f, max_bytes, *limit = task
@@ -183,7 +188,7 @@ def extract_file(task: tuple) -> dict:
     except Exception as e: out = dict(status="skipped", reason=_skip_reason(e))
     return out | dict(sha256=sha256_bytes(data), bytes=len(data))
 
-# %% ../nbs/05_extract.ipynb #85805ff6
+# %% ../nbs/05_extract.ipynb #9cf55611
 _CACHE_HEADER = f"graphmer facts cache 1, marshal {marshal.version}\n".encode()
 _FRAME = struct.Struct("<QI")   # payload length, CRC-32 of the payload
 
@@ -195,6 +200,7 @@ def _frame(results: dict) -> bytes:
     payload = marshal.dumps(results)
     return _FRAME.pack(len(payload), zlib.crc32(payload)) + payload
 
+# %% ../nbs/05_extract.ipynb #339cd883
 class FactsCache:
     "Per-file results by cache key, kept in one file of marshal frames."
     def __init__(self, path, max_frames: int = 32):
@@ -239,7 +245,7 @@ class FactsCache:
             self.frames += 1
         self.new = {}
 
-# %% ../nbs/05_extract.ipynb #a45252aa
+# %% ../nbs/05_extract.ipynb #bdabd455
 _STR, _INT = pa.string(), pa.int32()
 SCHEMAS = {
     "entities": pa.schema([(k, pa.bool_() if k == "declared" else _INT if k.startswith("line") else _STR) for k in KGBuffer.E]),
@@ -253,6 +259,7 @@ def write_table(path: Path, table: pa.Table):
     pq.write_table(table, sink, compression="zstd", row_group_size=256_000)
     atomic_write_bytes(path, sink.getvalue())
 
+# %% ../nbs/05_extract.ipynb #ea33aacf
 def _json_values(a: pa.Array) -> pa.Array:
     "The JSON text of each value of `a` (strings, integers, booleans; null as `null`)."
     if pa.types.is_string(a.type) or pa.types.is_large_string(a.type):
@@ -302,7 +309,7 @@ def extract_all(roots, files, hashes, cache: FactsCache|None, workers, max_bytes
             results[i] = r | dict(cached=False)
     return results
 
-# %% ../nbs/05_extract.ipynb #a49782d7
+# %% ../nbs/05_extract.ipynb #8ec98a07
 OUTPUTS = ("entities.parquet", "triples.parquet", "mentions.parquet", "entities.jsonl", "triples.jsonl", "ontology.json")
 
 def hash_files(roots, files, max_bytes) -> list[tuple]:
@@ -313,6 +320,7 @@ def hash_files(roots, files, max_bytes) -> list[tuple]:
         out.append((None, reason) if data is None else (sha256_bytes(data), None))
     return out
 
+# %% ../nbs/05_extract.ipynb #509e6c27
 def input_digest(roots, files, hashes, max_bytes, languages) -> str:
     "Hash of everything the KG depends on: the code from files to KG, settings, roots, and every file's path, language and bytes."
     h = [kg_fingerprint(), str(max_bytes), ",".join(sorted(languages))]
@@ -320,6 +328,7 @@ def input_digest(roots, files, hashes, max_bytes, languages) -> str:
     h += [f"{f.root}|{f.relpath}|{f.language}|{f.module}|{sha or reason}" for f, (sha, reason) in zip(files, hashes)]
     return sha256_bytes("\n".join(h).encode())
 
+# %% ../nbs/05_extract.ipynb #fc19be2a
 def up_to_date(out: Path, digest: str) -> dict|None:
     "The previous manifest when `out` already holds the KG for `digest` with all its files; else None."
     try: m = json.loads((out / "manifest.json").read_text())
@@ -327,7 +336,7 @@ def up_to_date(out: Path, digest: str) -> dict|None:
     ok = m.get("input_digest") == digest and all((out / n).exists() for n in OUTPUTS)
     return m if ok else None
 
-# %% ../nbs/05_extract.ipynb #62345fc0
+# %% ../nbs/05_extract.ipynb #49dec473
 @contextmanager
 def _gc_paused():
     "Pause the cyclic garbage collector for the block (reference counting still frees everything acyclic)."
@@ -336,12 +345,14 @@ def _gc_paused():
     finally:
         if was: gc.enable()
 
+# %% ../nbs/05_extract.ipynb #2e84e53c
 def externals_digest(resolve_installed: bool) -> str:
     "What the external-symbol index reads, for the KG's input digest: the interpreter, and with `resolve_installed` the installed distributions."
     parts = [sys.version, str(default_corpus()), str(resolve_installed)]
     if resolve_installed: parts += sorted(n for d in site_packages() if d.is_dir() for n in os.listdir(d) if n.endswith((".dist-info", ".egg-info")))
     return "|".join(parts)
 
+# %% ../nbs/05_extract.ipynb #7cd08b76
 def _write_and_validate(out: Path, kg: KGBuffer, run_validation: bool, t0: float, undecided=()) -> tuple[dict, pd.DataFrame|None, dict]:
     "Tables from the linker's columns, the files written on threads while the validator runs; (tables, checks, timing). They are staged in `out/.staged` and moved into place only when all are written: a full disk or a crash while writing leaves the previous KG whole (manifest and all)."
     tables = {name: pa.Table.from_pydict(cols, schema=SCHEMAS[name]) for name, cols in (("entities", kg.e), ("triples", kg.t), ("mentions", kg.m))}
@@ -366,6 +377,7 @@ def _write_and_validate(out: Path, kg: KGBuffer, run_validation: bool, t0: float
     st.rmdir()
     return tables, checks, dict(write_s=time.perf_counter() - t0, validate_s=t2 - t1)
 
+# %% ../nbs/05_extract.ipynb #28c91a4e
 KG_ROOT = "data/kg"   # where KG directories go by default, one per corpus
 
 def kg_dir_for(sources=None, languages=ALL_LANGUAGES) -> Path:
@@ -379,6 +391,7 @@ def kg_dir_for(sources=None, languages=ALL_LANGUAGES) -> Path:
 class EmptyCorpusError(ValueError):
     "A corpus with no code to extract: a KG built from it would be empty and no model could train on it."
 
+# %% ../nbs/05_extract.ipynb #33e28007
 def build_kg(sources=None,                 # directories of code (default: the interpreter's standard library)
              out_dir=None,                  # where the KG directory is written (default: `kg_dir_for(sources, languages)`)
              workers: int = 2,              # extraction processes (1: in this process)
@@ -466,7 +479,7 @@ def _manifest(roots, files, results, skipped, tables, redefined, checks, workers
         cache=dict(hits=sum(r.get("cached", False) for r in results), misses=sum(not r.get("cached", False) for r in results)),
         workers=workers, timing={k: round(v, 3) for k, v in timing.items()})
 
-# %% ../nbs/05_extract.ipynb #0e36c3d8
+# %% ../nbs/05_extract.ipynb #038850ec
 @dataclass
 class KG:
     "A loaded KG directory."
@@ -476,6 +489,7 @@ class KG:
     mentions: pd.DataFrame
     manifest: dict
 
+# %% ../nbs/05_extract.ipynb #403cab1b
 def input_files(manifest: dict,
                 include=None,               # relative path prefixes to keep (None: all)
                 extracted_only: bool = True, # leave out the files the build skipped
@@ -486,6 +500,7 @@ def input_files(manifest: dict,
     return {f["path"]: roots[f["repository"]] / f["path"] for f in manifest["inputs"]
             if (f["repository"], f["path"]) not in skipped and (include is None or f["path"].startswith(tuple(include)))}
 
+# %% ../nbs/05_extract.ipynb #5d45b4d2
 def load_kg(path, mentions: bool = True) -> KG:
     "Load the KG directory written by `build_kg`."
     p = Path(path)

@@ -12,7 +12,7 @@ import numpy as np, torch
 # %% auto #0
 __all__ = ['KGE_MODELS', 'KGE_DEFAULTS', 'require_pykeen', 'kge_factory', 'KGEScorer', 'train_kge']
 
-# %% ../nbs/16_kge.ipynb #dc9d2c42
+# %% ../nbs/16_kge.ipynb #6d1ea3a9
 KGE_MODELS = ("transe", "rotate", "complex")
 
 # the settings each model trains with unless told otherwise (see the prose above for why)
@@ -25,6 +25,7 @@ KGE_DEFAULTS = dict(
 _MODEL_KWARGS = dict(transe={}, rotate={},
                      complex=dict(entity_initializer="xavier_normal", relation_initializer="xavier_normal", regularizer=None))
 
+# %% ../nbs/16_kge.ipynb #c8d53c85
 def require_pykeen():
     "Import PyKEEN, or fail with the command that installs it."
     try: import pykeen

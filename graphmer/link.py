@@ -66,7 +66,7 @@ class Linker:
         "Entity type of an external `name`: ExceptionType for exception classes, else ExternalSymbol."
         return "ExceptionType" if self.ext_kind(name) == "exception" else "ExternalSymbol"
 
-# %% ../nbs/04_link.ipynb #33b24f6d
+# %% ../nbs/04_link.ipynb #2cedc5d1
 @patch
 def resolve(self: Linker, path: str, depth: int = 0) -> str|None:
     "The declared id that the dotted `path` denotes, or None."
@@ -100,6 +100,7 @@ def member(self: Linker, owner: str, rest: list, depth: int) -> str|None:
     if target is None or not tail: return target
     return self.member(target, tail, depth + 1) if target in self.defs else None
 
+# %% ../nbs/04_link.ipynb #663f9ed4
 @patch
 def mro(self: Linker, cls: str) -> list:
     "`cls` and its declared ancestors, depth-first left-to-right without repeats (an approximation of C3); memoised once every class's bases are resolved."
@@ -123,6 +124,7 @@ def parents_of(self: Linker, c: str) -> list:
         finally: self._pending -= 1
     return self.parents[c]
 
+# %% ../nbs/04_link.ipynb #da019683
 @patch
 def canonical(self: Linker, path: str, depth: int = 0) -> str|None:
     "The external name an unresolved `path` denotes, following the corpus's own bindings; None when it is an attribute of a variable or of a call result (unknowable without running the code)."
@@ -159,6 +161,7 @@ def external_name(self: Linker, ref: dict) -> str|None:
     names = [n for c in ref["c"] if "<" not in c and (n := self.canonical(c)) and n not in self.defs]
     return next((n for n in names if self.ext_kind(n)), ext)
 
+# %% ../nbs/04_link.ipynb #401303e4
 @patch
 def resolve_ref(self: Linker, ref: dict) -> str|None:
     "The first candidate of `ref` that resolves."
@@ -185,7 +188,7 @@ def mark_exceptions(self: Linker):
     for c in list(self.parents):
         if self.types[c] == "Class" and self.reaches(c, is_exc, state, EXCEPTION_ROOTS): self.types[c] = "ExceptionType"
 
-# %% ../nbs/04_link.ipynb #f0a8c96f
+# %% ../nbs/04_link.ipynb #650c6608
 MAX_VALUES = 32   # values kept per slot: past that a slot is too imprecise to be worth more
 _CONTAINER_PUTS = {"append": 0, "add": 0, "insert": 1, "setdefault": 1, "extend": 0, "update": 0, "appendleft": 0}  # argument a container method stores
 
@@ -208,6 +211,7 @@ def analyse(self: Linker):
                 if not queued[j]: queued[j] = True; queue.append(j)
     self._reads = None
 
+# %% ../nbs/04_link.ipynb #dd73dd6c
 @patch
 def add(self: Linker, slot: str, values: dict) -> bool:
     "Add `values` to `slot`; True when it grew."
@@ -230,6 +234,7 @@ def test_code(self: Linker, slot: str) -> bool:
     while i not in self.defs and "." in i: i = i.rsplit(".", 1)[0]
     return i in self.defs and self._test_file[self.defs[i][1]]
 
+# %% ../nbs/04_link.ipynb #8543c880
 @patch
 def apply_flow(self: Linker, f, test: bool = False) -> list:
     "Apply one flow (`test`: written in a test file, which may write into test code only: a test that monkeypatches `os.listdir` or hands a stub to a library function changes nothing outside the tests); the slots that grew."
@@ -268,7 +273,7 @@ def apply_flow(self: Linker, f, test: bool = False) -> list:
                 if k in names and add(s := local_slot(fid, k), vs): grown.append(s)
     return grown
 
-# %% ../nbs/04_link.ipynb #943205f4
+# %% ../nbs/04_link.ipynb #00084933
 _SCOPES = frozenset({"Module", "File"}) | CLASS_TYPES
 
 def _slot_like(path: str) -> bool:
@@ -305,6 +310,7 @@ def values(self: Linker, t) -> dict:
             elif v[0] == "x": out[("xi", v[1])] = None
     return out
 
+# %% ../nbs/04_link.ipynb #526e09a8
 @patch
 def elt_values(self: Linker, v) -> dict:
     "Values of the elements of `v`: what a container holds, what an instance's `__iter__` yields or its `__getitem__` returns."
@@ -317,6 +323,7 @@ def elt_values(self: Linker, v) -> dict:
                     out.update(self.read(r[1]) if m == "__iter__" and r[0] == "c" else {} if m == "__iter__" else {r: None})
     return out
 
+# %% ../nbs/04_link.ipynb #c9ffe412
 @patch
 def def_values(self: Linker, r: str) -> dict:
     "A declaration as a value; a declared variable is a slot: what was assigned to it; a decorated function is what its decorators returned, when that is known (else the function itself)."
@@ -329,6 +336,7 @@ def decorated_values(self: Linker, r: str) -> dict:
     "What the decorators of `r` returned, without the other functions the same decorator was applied to (a decorator that returns its argument would otherwise hand every such function to each of them) and without what external decorators returned (`@classmethod`, `@lru_cache`: the function is still what runs)."
     return {v: None for v in self.read(f"{r}.<decorated>") if v[0] not in ("x", "xi") and not (v[0] == "d" and v[1] != r and v[1] in self.decorated)}
 
+# %% ../nbs/04_link.ipynb #a0aff13d
 @patch
 def path_plan(self: Linker, path: str) -> tuple:
     "How a dotted path is evaluated, which depends on the declarations only (memoised): ('d', declared id, rest) or ('s', slot, rest): a base, then the attribute names `rest`; None when nothing in the corpus starts it."
@@ -357,6 +365,7 @@ def path_values(self: Linker, path: str) -> dict:
         base = nxt
     return base
 
+# %% ../nbs/04_link.ipynb #693cad9a
 @patch
 def external_choice(self: Linker, cands: list) -> str|None:
     "The external name that unresolved candidates denote: the first known outside the corpus, else the builtin a star import may shadow, else the first (memoised: it depends on declarations only)."
@@ -372,6 +381,7 @@ def _external_choice(self: Linker, cands: list) -> str|None:
     if self.externals is not None and (known := next((n for n in names if self.ext_kind(n)), None)): return known
     return names[-1] if names[-1].startswith("builtins.") else names[0]
 
+# %% ../nbs/04_link.ipynb #302b9a87
 @patch
 def attr_values(self: Linker, v, name: str) -> dict:
     "Values of attribute `name` of value `v` (members through the MRO; a method of an instance is bound)."
@@ -399,6 +409,7 @@ def attr_values(self: Linker, v, name: str) -> dict:
     n = self.canonical(f"{x}.{name}") if self.externals is not None else None   # inherited from an external base
     return {("x", n): None} if n and n not in self.defs and self.ext_kind(n) else {}
 
+# %% ../nbs/04_link.ipynb #97d300c3
 @patch
 def call_values(self: Linker, v) -> dict:
     "Values that calling `v` may return: an instance of a class, what a function returns."
@@ -417,6 +428,7 @@ def call_values(self: Linker, v) -> dict:
         if v[2] in ("values", "copy"): return {("c", x): None}
     return {}
 
+# %% ../nbs/04_link.ipynb #c833a7b6
 @patch
 def callee(self: Linker, v) -> tuple[str, int]|None:
     "(function id, leading parameters bound implicitly) that calling value `v` runs, or None."
@@ -452,7 +464,7 @@ class KGBuffer:
     def mention(self, ent, path, line, col, end_col, kind):
         for k, v in zip(self.M, (ent, path, line, col, end_col, kind)): self.m[k].append(v)
 
-# %% ../nbs/04_link.ipynb #04bdbc16
+# %% ../nbs/04_link.ipynb #587d8022
 _CONTAINERS = frozenset({"Module", "File"}) | CLASS_TYPES | CALLABLE_TYPES
 _DEFINED = CLASS_TYPES | CALLABLE_TYPES | {"Variable"}
 
@@ -474,6 +486,7 @@ def emit_declarations(self: Linker, kg: KGBuffer, fi: int):
         if t in CLASS_TYPES: self.emit_bases(kg, fi, d)
         for ref in d["decorators"]: self.emit_decorator(kg, fi, i, ref)
 
+# %% ../nbs/04_link.ipynb #32d4bdd1
 @patch
 def external(self: Linker, kg, fi, ref, name, type=None):
     "Make (once) the entity for an undeclared `name` at the site of `ref`; returns its id."
@@ -483,6 +496,7 @@ def external(self: Linker, kg, fi, ref, name, type=None):
               facts["path"], ref["line"], ref["line"], facts["language"], False)
     return name
 
+# %% ../nbs/04_link.ipynb #ca0cfcb3
 @patch
 def emit_bases(self: Linker, kg, fi, d):
     facts, prov = self.files[fi]
@@ -494,6 +508,7 @@ def emit_bases(self: Linker, kg, fi, d):
             kg.triple(d["id"], rel, t, prov, facts["path"], ref["line"], ref["line"], facts["language"])
             kg.mention(t, facts["path"], ref["line"], ref["col"], ref["end_col"], "ref")
 
+# %% ../nbs/04_link.ipynb #5f201ae7
 @patch
 def emit_decorator(self: Linker, kg, fi, head, ref):
     facts, prov = self.files[fi]
@@ -502,7 +517,7 @@ def emit_decorator(self: Linker, kg, fi, head, ref):
     dec = self.external(kg, fi, ref, f"decorator:{target}", "Decorator")
     kg.triple(head, "decorated_by", dec, prov, facts["path"], ref["line"], ref["line"], facts["language"])
 
-# %% ../nbs/04_link.ipynb #5d22e587
+# %% ../nbs/04_link.ipynb #0d5ae6ae
 def _call_rel(tt: str|None) -> str|None:
     "calls for a callable, instantiates for a class, None for anything else."
     return "instantiates" if tt in CLASS_TYPES else "calls" if tt in CALLABLE_TYPES else None
@@ -522,6 +537,7 @@ def value_targets(self: Linker, kg, fi, ref, values) -> list:
             if kind != "module": out.append(("instantiates" if kind in ("class", "exception") else "calls", self.external(kg, fi, ref, x)))
     return out
 
+# %% ../nbs/04_link.ipynb #7fff4248
 @patch
 def ref_targets(self: Linker, kg, fi, ref) -> list:
     "The (relation, tail) pairs a reference becomes (several for a call whose callee may be several things); empty when it names nothing the ontology relates."
@@ -547,6 +563,7 @@ def ref_targets(self: Linker, kg, fi, ref) -> list:
     if rel == "calls" and kind in ("class", "exception"): rel = "instantiates"
     return [(rel, self.external(kg, fi, ref, name))]
 
+# %% ../nbs/04_link.ipynb #9988582d
 @patch
 def emit_refs(self: Linker, kg, fi):
     facts, prov = self.files[fi]
@@ -564,7 +581,7 @@ def emit_refs(self: Linker, kg, fi):
             kg.mention(t, p, ref["line"], ref["col"], ref["end_col"], "ref")
             if rel in ("calls", "instantiates") and self.types.get(h) == "Test": self._test_calls.append((h, t, fi, ref))
 
-# %% ../nbs/04_link.ipynb #52c9baee
+# %% ../nbs/04_link.ipynb #502b64ff
 def _norm(s: str) -> str: return re.sub(r"[^a-z0-9]", "", s.lower())
 
 @patch
@@ -579,6 +596,7 @@ def emit_overrides(self: Linker, kg, fi):
             if self.types.get(t) in ("Method", "Test"):
                 kg.triple(d["id"], "overrides", t, prov, facts["path"], d["line_start"], d["line_end"], facts["language"]); break
 
+# %% ../nbs/04_link.ipynb #b9a39ae6
 @patch
 def under_test(self: Linker, target: str) -> bool:
     "Code that tests can test: declared outside test files and not inside a test (a helper class defined in a test function is the test's own code)."
@@ -589,6 +607,7 @@ def under_test(self: Linker, target: str) -> bool:
         d = self.defs[d["parent"]][0]
     return True
 
+# %% ../nbs/04_link.ipynb #cfbe4912
 @patch
 def emit_tested_by(self: Linker, kg):
     for test, target, fi, ref in self._test_calls:
@@ -600,7 +619,7 @@ def emit_tested_by(self: Linker, kg):
             facts, prov = self.files[fi]
             kg.triple(target, "tested_by", test, prov, facts["path"], ref["line"], ref["line"], facts["language"])
 
-# %% ../nbs/04_link.ipynb #1ebd72c4
+# %% ../nbs/04_link.ipynb #c4cdbe06
 @patch
 def link(self: Linker) -> KGBuffer:
     "Emit the whole KG, file by file in the fixed order."
@@ -613,6 +632,7 @@ def link(self: Linker) -> KGBuffer:
     kg.notes = dict(undecided=self.undecided_classes(), externals=self.external_kinds(kg))
     return kg
 
+# %% ../nbs/04_link.ipynb #3eaac5fe
 @patch
 def undecided_classes(self: Linker) -> list:
     "Corpus classes whose ancestry reaches a base that is declared nowhere we can read (an uninstalled library): whether they are exceptions is unknown, so the validator cannot hold `raises`/`catches` of them to the ontology's range."
@@ -627,6 +647,7 @@ def external_kinds(self: Linker, kg: KGBuffer) -> dict:
         if not d and t in ("ExternalSymbol", "ExceptionType"): out[self.ext_kind(i) or "unknown"] += 1
     return dict(sorted(out.items()))
 
+# %% ../nbs/04_link.ipynb #bf8e3870
 def link_files(files: list, externals=None) -> tuple[KGBuffer, list]:
     "Link `[(facts, provenance)]` into a `KGBuffer` (`externals`: see `Linker`); also returns the redefined ids `[(id, path)]`."
     lk = Linker(files, externals)

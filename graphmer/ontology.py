@@ -90,12 +90,13 @@ def ontology_table() -> pd.DataFrame:
                          inverse=r.inverse, constraints=", ".join(cons), note=r.note))
     return pd.DataFrame(rows)
 
-# %% ../nbs/01_ontology.ipynb #2db0e95b
+# %% ../nbs/01_ontology.ipynb #be8098d4
 def ontology_dict() -> dict:
     "The ontology as plain data (what `ontology.json` holds in every KG and run directory)."
     return {"entity_types": {k: {"parent": p, "description": d} for k, (p, d) in ENTITY_TYPES.items()},
             "relations": [asdict(r) | {"domain": list(r.domain), "range": list(r.range)} for r in RELATIONS]}
 
+# %% ../nbs/01_ontology.ipynb #1d54395b
 def relation_vocab() -> dict[str, int]:
     "Relation name -> id; 0 is reserved for 'no relation'."
     return {r.name: i + 1 for i, r in enumerate(RELATIONS)}
@@ -131,7 +132,7 @@ def _relation_rows(triples: pd.DataFrame) -> dict:
     order = np.argsort(codes, kind="stable"); bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
     return {r: order[bounds[i]:bounds[i + 1]] for i, r in enumerate(names)}
 
-# %% ../nbs/01_ontology.ipynb #77fd0124
+# %% ../nbs/01_ontology.ipynb #1d41fa9a
 def check_entities(entities: pd.DataFrame, n: int = 5) -> list[CheckResult]:
     "Known entity types and unique ids."
     bad = entities[~entities["type"].isin(list(ENTITY_TYPES))]
@@ -140,6 +141,7 @@ def check_entities(entities: pd.DataFrame, n: int = 5) -> list[CheckResult]:
             CheckResult("duplicate_entities", len(entities), int(entities["id"].duplicated().sum()),
                         _examples(dup, ["id", "type"], n))]
 
+# %% ../nbs/01_ontology.ipynb #f2e6224a
 def check_triples_basic(triples: pd.DataFrame, ids: pd.Index, n: int = 5) -> list[CheckResult]:
     "Known relations, no dangling ids, no duplicate triples."
     bad = triples[~triples["relation"].isin(list(RELATION_BY_NAME))]
@@ -173,7 +175,7 @@ def check_domain_range(triples: pd.DataFrame, types: pd.Series, n: int = 5, unde
             out.append(CheckResult(f"{side}:{r.name}", len(i), int(bad.sum()), _examples(sel, cols, n), int(unk.sum())))
     return out
 
-# %% ../nbs/01_ontology.ipynb #5d37fab9
+# %% ../nbs/01_ontology.ipynb #9558cfec
 def strongly_connected(edges: list[tuple]) -> list[list]:
     "Strongly connected components (iterative Tarjan) of the directed graph `edges`."
     adj = {}
@@ -200,12 +202,13 @@ def strongly_connected(edges: list[tuple]) -> list[list]:
                     comps.append(comp)
     return comps
 
+# %% ../nbs/01_ontology.ipynb #00b6788f
 def cycles(edges: list[tuple]) -> list[list]:
     "Node sets that lie on a cycle (components larger than one, and self-loops)."
     loops = {a for a, b in edges if a == b}
     return [c for c in strongly_connected(edges) if len(c) > 1 or c[0] in loops]
 
-# %% ../nbs/01_ontology.ipynb #5d9d44fd
+# %% ../nbs/01_ontology.ipynb #300c005a
 def _cyclic_edges(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
     "Mask of the edges that may lie on a cycle: peel, round after round, every edge whose head has no in-edge or whose tail has no out-edge left."
     alive, m = np.ones(len(src), bool), int(max(src.max(initial=-1), dst.max(initial=-1))) + 1
@@ -215,6 +218,7 @@ def _cyclic_edges(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
         if keep.sum() == alive.sum(): return keep
         alive = keep
 
+# %% ../nbs/01_ontology.ipynb #e9abc628
 def check_structure(triples: pd.DataFrame, entities: pd.DataFrame, n: int = 5) -> list[CheckResult]:
     "Acyclicity and antisymmetry per relation, and functional cardinality over every declared head of the domain type."
     rows, out = _relation_rows(triples), []

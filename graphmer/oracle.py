@@ -16,7 +16,7 @@ __all__ = ['EXCLUDED_PACKAGES', 'EXCLUDED_PARTS', 'CLASS_TYPES', 'own_methods', 
            'runtime_classes', 'child_main', 'introspect', 'oracle_modules', 'kg_facts', 'source_classes', 'compare',
            'disagreements', 'class_only_categories']
 
-# %% ../nbs/06_oracle.ipynb #ccb65e40
+# %% ../nbs/06_oracle.ipynb #4e7a97e0
 _NATIVE = (types.BuiltinFunctionType, types.MethodDescriptorType, types.WrapperDescriptorType,
            types.ClassMethodDescriptorType)
 _IMMUTABLETYPE = 1 << 8  # set on C types; never on a class made by a class statement or type()
@@ -41,9 +41,10 @@ def own_methods(cls) -> list:
         if f is not None and f.__qualname__ == f"{cls.__qualname__}.{f.__name__}" and k in (f.__name__, _mangled(f.__name__, cls)): out.add(f.__name__)
     return sorted(out)
 
+# %% ../nbs/06_oracle.ipynb #d999f2f2
 def is_native(cls) -> bool: return bool(cls.__flags__ & _IMMUTABLETYPE)
 
-# %% ../nbs/06_oracle.ipynb #505c25d4
+# %% ../nbs/06_oracle.ipynb #32d99f71
 def _file_modules() -> dict:
     "`{real path of a loaded module's file: module name}`."
     return {os.path.realpath(f): n for n, m in list(sys.modules.items()) if isinstance(f := getattr(m, "__file__", None), str)}
@@ -58,6 +59,7 @@ def declaring_module(cls, files: dict) -> str:
         if fn and not fn.startswith("<"): return files.get(os.path.realpath(fn), cls.__module__)
     return cls.__module__
 
+# %% ../nbs/06_oracle.ipynb #ab3ab80b
 def class_record(cls, files: dict) -> dict:
     "Bases (as `__bases__` and as written, `__orig_bases__`), own methods and C-level members of `cls`."
     name = lambda b: f"{b.__module__ if is_native(b) else declaring_module(b, files)}.{b.__qualname__}"
@@ -69,6 +71,7 @@ def class_record(cls, files: dict) -> dict:
                 methods=own_methods(cls),
                 native=sorted(n for n, v in cls.__dict__.items() if isinstance(v, _NATIVE)))
 
+# %% ../nbs/06_oracle.ipynb #f4207d36
 def runtime_classes(mod, name: str) -> tuple[dict, list]:
     "`({class id: class_record}, [C class ids])` for the classes that module `mod`, imported as `name`, declares at top level or nested in its classes."
     out, native, files = {}, [], _file_modules()  # not `mod.__name__`: `_collections_abc` rebinds its `__name__`
@@ -202,7 +205,7 @@ def source_classes(path) -> dict:
     except (SyntaxError, ValueError, OSError): pass
     return out
 
-# %% ../nbs/06_oracle.ipynb #9b14d3c6
+# %% ../nbs/06_oracle.ipynb #6c29030f
 def _last(name): return name.rsplit(".", 1)[-1]
 
 def _categorise_base(cls, base, side, rt, src, etype, class_stmt):
@@ -230,6 +233,7 @@ def _categorise_base(cls, base, side, rt, src, etype, class_stmt):
     if side == "kg" and etype.get(base) not in CLASS_TYPES: return "base unresolved in KG"
     return "other"
 
+# %% ../nbs/06_oracle.ipynb #fdecaae0
 def _categorise_method(cls, name, side, rt, src, etype):
     "Category of a `contains` pair (`cls`, `name`) found only on `side`."
     s = src.get(cls["qualname"])
@@ -308,12 +312,13 @@ def compare(kg,                   # a loaded KG (`load_kg`)
                 native={c for r in mods.values() for c in r.get("native_classes", ())},
                 modules=len(mods), skipped={m: r.get("reason") or f"imported from another file: {r['file']}" for m, r in runtime.items() if m not in mods})
 
-# %% ../nbs/06_oracle.ipynb #43f3192d
+# %% ../nbs/06_oracle.ipynb #3e8481fd
 def disagreements(result: dict) -> pd.DataFrame:
     "Counts of the disagreeing pairs by relation, side and category."
     p = result["pairs"]; p = p[p.side != "both"]
     return p.groupby(["relation", "side", "category"]).size().rename("pairs").reset_index()
 
+# %% ../nbs/06_oracle.ipynb #6d2d9efa
 def class_only_categories(kg, result: dict) -> pd.DataFrame:
     "Why a class is on one side only (categories as for pairs, read from the source with `ast`)."
     e = kg.entities

@@ -18,7 +18,7 @@ __all__ = ['BUILTIN_NAMES', 'BUILTIN_EXCEPTIONS', 'SITE_TYPES', 'Scope', 'local_
 BUILTIN_NAMES = frozenset(dir(builtins))
 BUILTIN_EXCEPTIONS = frozenset(n for n, v in vars(builtins).items() if isinstance(v, type) and issubclass(v, BaseException))
 
-# %% ../nbs/02_pyextract.ipynb #a97ba58c
+# %% ../nbs/02_pyextract.ipynb #ecf11d5d
 class Scope:
     "Names visible in one Python scope."
     def __init__(self, kind, id, cls=None, self_name=None):
@@ -32,6 +32,7 @@ class Scope:
         self.stars = []                 # modules imported with `from m import *`
         self.bases, self.test, self.anon = [], False, False  # first candidates of a class's bases; test class; lambda/comprehension
 
+# %% ../nbs/02_pyextract.ipynb #39f4fae7
 def local_slot(owner: str, name: str) -> str:
     "Flow-analysis slot of the local variable `name` of function `owner` (never a valid dotted id)."
     return f"{owner}.<locals>.{name}"
@@ -77,12 +78,13 @@ def bound_names(body: list) -> tuple[set, set]:
         for f in _BLOCKS: todo.extend(getattr(n, f, ()))
     return bound, glob
 
-# %% ../nbs/02_pyextract.ipynb #98d5a1c1
+# %% ../nbs/02_pyextract.ipynb #33f7165f
 def is_test_file(relpath: str) -> bool:
     "True for `test_*.py`, `*_test.py`, and files under a `test`/`tests` directory."
     parts = relpath.split("/"); name = parts[-1]
     return name.startswith("test_") or name.endswith("_test.py") or any(p in ("test", "tests") for p in parts[:-1])
 
+# %% ../nbs/02_pyextract.ipynb #ac896690
 def is_test_class(node: ast.ClassDef) -> bool:
     "A class that holds tests: named like one or deriving from a `*TestCase` base."
     return "Test" in node.name or any("TestCase" in ast.unparse(b) for b in node.bases)
@@ -275,7 +277,7 @@ def klass(self: PyFile, st, scopes):
     cs.bases = [b["c"][0] for b in bases if b["c"]]
     self.body(st.body, scopes + [cs])
 
-# %% ../nbs/02_pyextract.ipynb #9ba9914b
+# %% ../nbs/02_pyextract.ipynb #9d205fc8
 def _params(st, in_class) -> list:
     "[names, number positional, leading names bound through an instance, through the class] of a function."
     a = st.args
@@ -302,6 +304,7 @@ def function(self: PyFile, st, scopes):
     s.names[st.name] = [qid]
     if new: self.deferred.append((st, scopes))
 
+# %% ../nbs/02_pyextract.ipynb #cac27cfe
 @patch
 def decorator_calls(self: PyFile, st, qid, scopes, rebind=True):
     "Applying decorators is a call made where the definition runs: `@d` calls `d` with the decorated object, `@d(x)` calls `d(x)`'s result, bottom-up. For a function (`rebind`), the function flows into the decorator and the name then holds what the outermost decorator returned (the slot `<qid>.<decorated>`: a wrapper, or the function itself). A class is only the call's argument: class decorators (`@attr.s`, `@dataclass`) return the class, and letting every decorated class flow through them would hand all of them to whatever returns the decorator's argument."
@@ -314,7 +317,7 @@ def decorator_calls(self: PyFile, st, qid, scopes, rebind=True):
         arg = ["call", f]
     if rebind and st.decorator_list: self.flows.append(["=", f"{qid}.<decorated>", arg])
 
-# %% ../nbs/02_pyextract.ipynb #a91714fe
+# %% ../nbs/02_pyextract.ipynb #281281c2
 @patch
 def annotation_ref(self: PyFile, src, rel, ann, scopes):
     "A returns_type/param_type reference for annotation `ann`."
@@ -326,6 +329,7 @@ def annotation_ref(self: PyFile, src, rel, ann, scopes):
     cands = self.resolve_expr(node, scopes) if isinstance(node, (ast.Name, ast.Attribute)) else None
     self.add_ref(src, rel, cands or [], None, ann, text=text)
 
+# %% ../nbs/02_pyextract.ipynb #1a05ae3e
 @patch
 def function_body(self: PyFile, st, scopes):
     s = scopes[-1]; qid = f"{s.id}.{st.name}"
@@ -360,7 +364,7 @@ def _own_nodes(fn):
         n = todo.pop(); yield n
         todo.extend(c for c in ast.iter_child_nodes(n) if not isinstance(c, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)))
 
-# %% ../nbs/02_pyextract.ipynb #5d57af36
+# %% ../nbs/02_pyextract.ipynb #18f6e512
 def _owner(scopes):
     "The declaration that code in the innermost scope belongs to (module-level and class-body code: the module)."
     for s in reversed(scopes):
@@ -380,6 +384,7 @@ def call_ref(self: PyFile, node, scopes):
     kw = {k.arg: t for k in node.keywords if k.arg and (t := self.term(k.value, scopes))}
     if any(pos) or kw: self.flows.append(["args", f, pos, kw])
 
+# %% ../nbs/02_pyextract.ipynb #68abcecb
 @patch
 def expr(self: PyFile, node, scopes, st=None):
     if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
@@ -396,6 +401,7 @@ def expr(self: PyFile, node, scopes, st=None):
         if isinstance(child, ast.expr): self.expr(child, scopes)
         elif isinstance(child, (ast.keyword, ast.comprehension, ast.arguments)): self.expr(child, scopes)
 
+# %% ../nbs/02_pyextract.ipynb #80cc67b2
 @patch
 def anon(self: PyFile, node, scopes):
     s = scopes[-1]
@@ -412,6 +418,7 @@ def anon(self: PyFile, node, scopes):
         for part in ("elt", "key", "value"):
             if getattr(node, part, None) is not None: self.expr(getattr(node, part), scopes + [fs])
 
+# %% ../nbs/02_pyextract.ipynb #7581a7f9
 @patch
 def handler(self: PyFile, h, scopes):
     if h.type is not None and scopes[-1].kind == "function":
@@ -421,7 +428,7 @@ def handler(self: PyFile, h, scopes):
     if h.type is not None: self.expr(h.type, scopes)
     self.body(h.body, scopes)
 
-# %% ../nbs/02_pyextract.ipynb #88999829
+# %% ../nbs/02_pyextract.ipynb #4232f19f
 @patch
 def target_slot(self: PyFile, name, scopes) -> str|None:
     "The slot that assigning `name` in the innermost scope writes."
@@ -458,6 +465,7 @@ def _unpack(self: PyFile, target, value, scopes):
         for t, v in zip(target.elts, value.elts): self._unpack(t, v, scopes)
     else: self.assign_flow(target, self.term(value, scopes), scopes)
 
+# %% ../nbs/02_pyextract.ipynb #1a6041bf
 @patch
 def flow_stmt(self: PyFile, st, scopes):
     "Record the flows of one statement: assignments, `for`/`with` targets, `return` and `yield`."
@@ -479,6 +487,7 @@ def flow_stmt(self: PyFile, st, scopes):
 def assign_flow_slot(self: PyFile, slot, value):
     if value is not None: self.flows.append(["=", slot, value])
 
+# %% ../nbs/02_pyextract.ipynb #e8b05227
 @patch
 def ann_term(self: PyFile, ann, scopes):
     "An annotation as an instance of the class it names (`x: Conn`, `Optional[Conn]`, `'Conn'`), or None."

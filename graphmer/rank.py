@@ -66,7 +66,7 @@ def filtered_ranks(scores,          # (Q, C) float tensor or ndarray: higher = b
     opt, pes = 1.0 + gt, 1.0 + ge
     return dict(optimistic=opt, pessimistic=pes, realistic=(opt + pes) / 2)
 
-# %% ../nbs/15_rank.ipynb #f5602247
+# %% ../nbs/15_rank.ipynb #8e2dc1da
 def rank_metrics(ranks,              # (Q,) 1-based ranks (usually the realistic ones)
                  ks=(1, 3, 10),      # cut-offs for Hits@k
                 ) -> dict:           # mrr, hits@k for each k, mean_rank, n
@@ -78,6 +78,7 @@ def rank_metrics(ranks,              # (Q,) 1-based ranks (usually the realistic
     for k in ks: out[f"hits@{k}"] = float(np.mean(r <= k)) if len(r) else nan
     return out | dict(mean_rank=float(r.mean()) if len(r) else nan, n=len(r))
 
+# %% ../nbs/15_rank.ipynb #a210d8d9
 def grouped_metrics(ranks,           # (Q,) 1-based ranks
                     groups: dict,    # name -> (Q,) bool mask of the queries in that group
                     ks=(1, 3, 10),

@@ -24,7 +24,7 @@ __all__ = ['DEFAULT_VOCAB_SIZE', 'OPERATORS', 'PIECE_PATTERNS', 'PIECE_REGEX', '
 # %% ../nbs/10_tokenizer.ipynb #439a2410
 DEFAULT_VOCAB_SIZE = 12_000  # enough for the standard library's identifier pieces; 50k also works (see below)
 
-# %% ../nbs/10_tokenizer.ipynb #54cfae0b
+# %% ../nbs/10_tokenizer.ipynb #a7485c93
 OPERATORS = sorted(['>>>=', '**=', '//=', '>>=', '<<=', '...', '===', '!==', '>>>', '??=', '"' * 3, "'" * 3, '->', '=>',
                     '==', '!=', '<=', '>=', '**', '//', '<<', '>>', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=',
                     '@=', ':=', '&&', '||', '++', '--', '::', '?.', '??'], key=lambda o: (-len(o), o))
@@ -41,6 +41,7 @@ PIECE_PATTERNS = dict(            # name -> Oniguruma regex (the syntax `tokeniz
     mark=r"[^\s\p{L}\p{N}_]")                           # any other single character
 PIECE_REGEX = "|".join(PIECE_PATTERNS.values())
 
+# %% ../nbs/10_tokenizer.ipynb #1634b17a
 def piece_splitter():
     "The `tokenizers` pre-tokenizer that cuts text into pieces (matches and gaps both kept)."
     return pre_tokenizers.Split(Regex(PIECE_REGEX), behavior="isolated")
@@ -65,7 +66,7 @@ def _encoding(e) -> Encoding:
     w = e.word_ids
     return Encoding(list(e.ids), list(e.offsets), [i == 0 or w[i] != w[i - 1] for i in range(len(w))])
 
-# %% ../nbs/10_tokenizer.ipynb #1b6af9c2
+# %% ../nbs/10_tokenizer.ipynb #bb1e64da
 def _pipeline() -> Tokenizer:
     "An untrained byte-level BPE tokenizer over code pieces."
     tok = Tokenizer(models.BPE(unk_token="[UNK]"))
@@ -74,6 +75,7 @@ def _pipeline() -> Tokenizer:
     tok.decoder = decoders.ByteLevel()
     return tok
 
+# %% ../nbs/10_tokenizer.ipynb #1e0c3f28
 def check_special_ids(hf: Tokenizer):
     "Raise unless `hf` holds the special-token registry at its fixed ids."
     got = [hf.token_to_id(t) for t in SPECIAL_TOKENS]
@@ -81,6 +83,7 @@ def check_special_ids(hf: Tokenizer):
         raise ValueError(f"special tokens {SPECIAL_TOKENS} must have ids 0..{len(SPECIAL_TOKENS)-1}, got {got}: "
                          "train the tokenizer with CodeTokenizer.train")
 
+# %% ../nbs/10_tokenizer.ipynb #a190559f
 def _json_path(path) -> Path:
     "`path` itself when it names a .json file, else `path/tokenizer.json`."
     p = Path(path)
@@ -148,7 +151,7 @@ def encode_name(self: CodeTokenizer, name: str) -> list[int]:
     "Token ids of an entity's surface form, the same as the identifier's tokens inside code."
     return self.encode(name).ids
 
-# %% ../nbs/10_tokenizer.ipynb #b06615b7
+# %% ../nbs/10_tokenizer.ipynb #7ad01663
 def _kg_files(manifest: dict) -> list[Path]:
     "Absolute paths of the files a KG was built from (skipped ones too: `read_code` filters what it cannot read)."
     return list(input_files(manifest, extracted_only=False).values())
@@ -170,7 +173,7 @@ def corpus_files(sources=None,                 # KG, KG directory, code director
     if isinstance(sources, (str, Path, KG)): sources = [sources]
     return [f for s in sources for f in _files_of(s, languages)]
 
-# %% ../nbs/10_tokenizer.ipynb #75777e57
+# %% ../nbs/10_tokenizer.ipynb #d6a2b3f1
 def read_code(path, max_bytes: int = MAX_FILE_BYTES) -> str|None:
     "Text of a source file, or None when it is oversized, unreadable, binary or not UTF-8."
     try:
@@ -182,12 +185,13 @@ def read_code(path, max_bytes: int = MAX_FILE_BYTES) -> str|None:
     try: return data.decode("utf-8")
     except UnicodeDecodeError: return None
 
+# %% ../nbs/10_tokenizer.ipynb #46cc9151
 def corpus_texts(sources=None, languages=ALL_LANGUAGES, max_bytes: int = MAX_FILE_BYTES) -> Iterator[str]:
     "Texts of the readable files of `sources` (see `corpus_files`), in order."
     for f in corpus_files(sources, languages):
         if (t := read_code(f, max_bytes)) is not None: yield t
 
-# %% ../nbs/10_tokenizer.ipynb #946a012e
+# %% ../nbs/10_tokenizer.ipynb #3abef849
 def split_files(files: list, heldout: float|int = 0.05, seed: int = 0, max_files: int|None = None) -> tuple[list, list]:
     "Seeded split of `files` into (train, held-out); `heldout` is a fraction (float) or a number of files (int)."
     files = list(files); random.Random(seed).shuffle(files)
@@ -195,6 +199,7 @@ def split_files(files: list, heldout: float|int = 0.05, seed: int = 0, max_files
     n = heldout if isinstance(heldout, int) else round(len(files) * heldout)
     return files[n:], files[:n]
 
+# %% ../nbs/10_tokenizer.ipynb #69d830fd
 def train_on_corpus(sources=None,                         # see `corpus_files` (default: the standard library)
                     vocab_size: int = DEFAULT_VOCAB_SIZE,
                     heldout: float|int = 0.05,            # fraction or number of files kept out of training
