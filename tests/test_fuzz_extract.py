@@ -141,13 +141,19 @@ def test_analysed_code_is_never_executed(tmp_path):
 def report_tally():
     yield
     print(f"\nfuzz inputs: {dict(TALLY)}")
+    if os.environ.get("FUZZ_TALLY"): Path(os.environ["FUZZ_TALLY"]).write_text(json.dumps(dict(TALLY)))
 
 if __name__ == "__main__":   # more examples, counts to benchmarks/results/fuzz_extract.json
     import argparse
     ap = argparse.ArgumentParser(); ap.add_argument("--examples", type=int, default=2000); a = ap.parse_args()
-    os.environ["FUZZ_EXAMPLES"] = str(a.examples)
+    import tempfile
+    tally = Path(tempfile.mkdtemp()) / "tally.json"
+    os.environ.update(FUZZ_EXAMPLES=str(a.examples), FUZZ_TALLY=str(tally))
     t = time.perf_counter()
     rc = pytest.main([__file__, "-q", "-p", "no:cacheprovider", "-o", "addopts=", "-s"])
-    res = dict(examples_setting=a.examples, wall_s=round(time.perf_counter() - t, 1), pytest_exit=int(rc), **TALLY)
+    counts = json.loads(tally.read_text()) if tally.exists() else {}
+    res = dict(examples_setting=a.examples, wall_s=round(time.perf_counter() - t, 1), pytest_exit=int(rc),
+               inputs=counts.get("tried", 0), extracted=counts.get("extracted", 0), skipped_with_reason=counts.get("skipped", 0),
+               crashes=counts.get("crashes", 0), hangs=counts.get("hangs", 0), per_file_time_limit_s=LIMIT)
     out = ROOT / "benchmarks" / "results" / "fuzz_extract.json"; out.write_text(json.dumps(res, indent=2) + "\n"); print(res)
     sys.exit(rc)
