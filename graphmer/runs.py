@@ -25,15 +25,17 @@ from .models import GraphMER, GraphMERConfig
 from .ontology import ontology_dict, relation_vocab
 from .pretrain import prepare_data, batch_streams, frequency_baseline, objective
 from .rank import rank_metrics
+from .batch import SPECIAL_TOKENS
 from .tokenizer import CodeTokenizer
 from .trainers import Trainer, TrainConfig, validate_config, resolve_config, pick_device
 
 # %% auto #0
 __all__ = ['MODEL_KINDS', 'MODELS', 'VARIANTS', 'BASELINES', 'METRICS', 'MODEL_SIZES', 'LAYOUTS', 'SPLIT_GROUPS', 'PROGRESS',
-           'RUN_ID_IGNORES', 'SPLITS', 'ABLATION_OWN', 'ModelSpec', 'model_label', 'Parameters', 'RunConfig', 'run_id',
-           'run_files', 'checkpoint_files', 'save_run', 'check_relations', 'Run', 'load_run', 'latest_run', 'fmt_value',
-           'table', 'training_curves', 'rank_histogram', 'Training', 'EvalConfig', 'ablation_dir', 'ablations_to_train',
-           'train_ablations', 'Evaluation', 'metrics_table', 'copyable_figure', 'extraction_figure']
+           'MIN_VOCAB', 'RUN_ID_IGNORES', 'SPLITS', 'ABLATION_OWN', 'ModelSpec', 'model_label', 'Parameters',
+           'RunConfig', 'run_id', 'run_files', 'checkpoint_files', 'save_run', 'check_relations', 'Run', 'load_run',
+           'latest_run', 'fmt_value', 'table', 'training_curves', 'rank_histogram', 'Training', 'EvalConfig',
+           'ablation_dir', 'ablations_to_train', 'train_ablations', 'Evaluation', 'metrics_table', 'copyable_figure',
+           'extraction_figure']
 
 # %% ../nbs/19_runs.ipynb #990f8902
 MODEL_KINDS = ("graphmer", "ablation", "kge", "baseline")
@@ -81,6 +83,7 @@ MODEL_SIZES = {"tiny": GraphMERConfig.tiny, "base": GraphMERConfig.base}
 LAYOUTS = ("compact", "full")
 SPLIT_GROUPS = ("file", "repo")
 PROGRESS = ("auto", "text", False)
+MIN_VOCAB = len(SPECIAL_TOKENS) + 256   # the smallest vocabulary: the special tokens and the 256 bytes
 RUN_ID_IGNORES = ("run_dir", "resume", "progress", "device", "workers")   # parameters that do not change what a run is: left out of its id
 
 def _need(ok: bool, msg: str):
@@ -137,7 +140,7 @@ class RunConfig(Parameters):
     def __post_init__(self):
         _need(self.model_size in MODEL_SIZES, f"model_size={self.model_size!r}: choose {' or '.join(map(repr, MODEL_SIZES))}")
         _need(self.layout in LAYOUTS, f"layout={self.layout!r}: choose {' or '.join(map(repr, LAYOUTS))}")
-        _need(_is_int(self.vocab_size) and 256 <= self.vocab_size <= 100_000, f"vocab_size must be an integer in [256, 100000], got {self.vocab_size!r}")
+        _need(_is_int(self.vocab_size) and MIN_VOCAB <= self.vocab_size <= 100_000, f"vocab_size must be an integer in [{MIN_VOCAB}, 100000] (the special tokens and the 256 bytes come first), got {self.vocab_size!r}")
         _need(0 < self.val_frac < 0.5, f"val_frac must be in (0, 0.5), got {self.val_frac!r}")
         _need(0 <= self.test_frac < 0.5 and 0 <= self.test_triple_frac < 0.5,
               f"test_frac and test_triple_frac must be in [0, 0.5), got {self.test_frac!r}, {self.test_triple_frac!r}")

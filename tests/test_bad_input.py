@@ -47,3 +47,12 @@ def test_missing_path_fails_before_work(tmp_path):
     assert not (tmp_path / "kg").exists()
     r = subprocess.run([sys.executable, "-m", "graphmer.cli", "build-kg", str(tmp_path / "nope"), "--out", str(tmp_path / "kg")], capture_output=True, text=True)
     assert r.returncode == 2 and "does not exist" in r.stderr
+
+def test_kg_too_small_to_train_is_an_error_before_training(tmp_path):
+    "A KG whose code cannot fill a training and a validation window fails in the data stage, naming the KG and val_frac, before a model is built."
+    from graphmer.runs import RunConfig, Training
+    (tmp_path / "src").mkdir(); (tmp_path / "src" / "one.py").write_text("def f():\n    return 1\n")
+    build_kg([tmp_path / "src"], tmp_path / "kg", workers=1, progress=False)
+    t = Training(RunConfig(kg_dir=str(tmp_path / "kg"), run_dir=str(tmp_path / "run"), vocab_size=300, steps=2, progress=False))
+    with pytest.raises(ValueError, match=r"is too small: its (training|validation) split has no window \(val_frac="): t.prepare()
+    assert not hasattr(t, "model")

@@ -28,7 +28,7 @@ def cases(kg, run, fresh):
         ("train variant=no_hgat", nb("train", variant="no_hgat", **T), "variant='no_hgat': choose one of ['graphmer', 'no_decay', 'text_only']", new),
         ("train layout=sparse", nb("train", layout="sparse", **T), "layout='sparse': choose 'compact' or 'full'", new),
         ("train window not JSON", nb("train", window="[[0, 128]", **T), "window='[[0, 128]' is not JSON", new),
-        ("train vocab_size=10", nb("train", vocab_size=10, **T), "vocab_size must be an integer in [256, 100000], got 10", new),
+        ("train vocab_size=10", nb("train", vocab_size=10, **T), "vocab_size must be an integer in [262, 100000] (the special tokens and the 256 bytes come first), got 10", new),
         ("train batch that cannot fit", nb("train", batch_size=100_000, vocab_size=1000, val_frac=0.2, test_frac=0.2, kg_dir=str(kg), run_dir=str(fresh / "big")),
          "batch_size=100000 cannot be filled: the training split has", None),
         ("train into a finished run", nb("train", kg_dir=str(kg), run_dir=str(run)), "holds a finished run (summary.json), which is never overwritten: pass resume=True", None),
