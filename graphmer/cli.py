@@ -6,7 +6,8 @@ Docs: https://graphmer.github.io/graphmer/cli.html.md"""
 
 # %% ../nbs/07_cli.ipynb #0f36922d
 from __future__ import annotations
-import argparse, json, os, sys
+import argparse, ast, json, os, sys
+from dataclasses import fields
 from pathlib import Path
 from . import __version__
 from .core import project_path
@@ -14,7 +15,7 @@ from .extract import ALL_LANGUAGES, build_kg, load_kg
 from .ontology import validate
 
 # %% auto #0
-__all__ = ['parser', 'cmd_build_kg', 'cmd_validate', 'cmd_run', 'main']
+__all__ = ['parser', 'cmd_build_kg', 'cmd_validate', 'train_parser', 'cmd_train', 'cmd_run', 'main']
 
 # %% ../nbs/07_cli.ipynb #fa20f579
 def _languages(s: str) -> list[str]:
@@ -48,6 +49,8 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("kg", help="KG directory")
     sub.add_parser("run", add_help=False, help="the main job: build the KG, train, evaluate and write the reports "
                    "(the arguments of `python -m graphmer.report`; `graphmer run --help` lists them)")
+    sub.add_parser("train", add_help=False, help="train one run, as nbs/train.ipynb does (its parameters as --options; "
+                   "`graphmer train --help` lists them); under `torchrun --nproc_per_node=N` on N processes")
     return p
 
 # %% ../nbs/07_cli.ipynb #5082a3c6
@@ -73,6 +76,33 @@ def cmd_validate(a) -> int:
     return 0 if r["ok"].all() else 1
 
 # %% ../nbs/07_cli.ipynb #1a09a415
+def _value(s: str):
+    "A command-line value as the Python literal it spells (`3`, `0.5`, `True`, `[[0, 1.0]]`), else the string itself."
+    try: return ast.literal_eval(s)
+    except (ValueError, SyntaxError): return s
+
+def train_parser():
+    "The parser of `graphmer train`: one `--option` per parameter of `RunConfig` (nbs/train.ipynb's), with its default."
+    from graphmer.runs import RunConfig          # imported here: torch is heavy, and only this command needs it
+    p = argparse.ArgumentParser(prog="graphmer train", description="Train one run with the parameters of nbs/train.ipynb. Under "
+                                "`torchrun --nproc_per_node=N -m graphmer.cli train ...` it trains on N processes (DistributedDataParallel).")
+    for f in fields(RunConfig):
+        p.add_argument(f"--{f.name.replace('_', '-')}", dest=f.name, type=_value, default=f.default, metavar=type(f.default).__name__.upper(),
+                       help=f"default {f.default!r}")
+    return p
+
+def cmd_train(rest: list[str]) -> int:
+    "Run the stages of nbs/train.ipynb; print the summary as JSON (on the first process)."
+    a = vars(train_parser().parse_args(rest))
+    from graphmer.runs import RunConfig, Training
+    try: cfg = RunConfig.from_dict(a)
+    except ValueError as e: print(f"graphmer train: error: {e}", file=sys.stderr); return 2
+    t = Training(cfg)
+    for stage in (t.prepare, t.build_model, t.fit): stage()
+    summary = t.finish()
+    if t.is_main: print(json.dumps(summary, indent=2, default=str))
+    return 0
+
 def cmd_run(rest: list[str]) -> int:
     from graphmer.report import main as report_main    # imported here: the other commands need neither papermill nor nbconvert
     return report_main(rest, prog="graphmer run")
@@ -82,6 +112,7 @@ def _run(argv) -> int:
     p = parser()
     a, rest = p.parse_known_args(argv)
     if a.command == "run": return cmd_run(rest)
+    if a.command == "train": return cmd_train(rest)
     if rest: p.error(f"unrecognized arguments: {' '.join(rest)}")
     try: return {"build-kg": cmd_build_kg, "validate": cmd_validate}[a.command](a)
     except (FileNotFoundError, NotADirectoryError, ValueError) as e:

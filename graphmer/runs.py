@@ -27,7 +27,7 @@ from .pretrain import prepare_data, batch_streams, frequency_baseline, objective
 from .rank import rank_metrics
 from .batch import SPECIAL_TOKENS
 from .tokenizer import CodeTokenizer
-from .trainers import Trainer, TrainConfig, validate_config, resolve_config, pick_device
+from .trainers import Trainer, TrainConfig, validate_config, resolve_config, pick_device, init_distributed, dist_info
 
 # %% auto #0
 __all__ = ['MODEL_KINDS', 'MODELS', 'VARIANTS', 'BASELINES', 'METRICS', 'MODEL_SIZES', 'LAYOUTS', 'SPLIT_GROUPS', 'PROGRESS',
@@ -329,11 +329,20 @@ def rank_histogram(ranks: pd.DataFrame, splits: list) -> go.Figure:
 class Training:
     "The training run of nbs/train.ipynb with parameters `cfg`; its stages are the methods below, called in order."
     def __init__(self, cfg: RunConfig):
-        self.cfg, self.device = cfg, pick_device(cfg.device)
+        self.device = pick_device(init_distributed(cfg.device))   # under torchrun: join the process group, this rank's device
+        self.cfg, (self.rank, self.world) = cfg, dist_info()
         self.kg_path, self.run_path, self.data_dir = cfg.kg_path, cfg.run_path, cfg.data_dir
-        self.lock = RunLock(self.run_path)           # held while this object lives: one writer per run directory
+        self.lock = RunLock(self.run_path) if self.is_main else None   # held while this object lives: one writer per run directory
         self.done = None                             # the summary of a run that was already finished (resume=True on it)
         torch.manual_seed(cfg.seed)
+
+    @property
+    def is_main(self) -> bool:
+        "The process that writes (the only one, or rank 0 under torchrun)."
+        return self.rank == 0
+
+    def _barrier(self):
+        if self.world > 1: torch.distributed.barrier()
 
     def header(self) -> str:
         "A line on where the run goes and what it runs on."
@@ -344,12 +353,14 @@ class Training:
 def prepare(self: Training) -> dict:
     "Build the KG if needed and prepare (or reuse) the tokenizer and windows; returns the windows' statistics per split."
     c = self.cfg
+    if self.world > 1 and not self.is_main: self._barrier()      # the other processes wait for rank 0 to build and prepare, then reuse
     if not c.kg_dir: build_kg(out_dir=self.kg_path, workers=2)
     self.prep = prepare_data(self.kg_path, self.data_dir, vocab_size=c.vocab_size, val_frac=c.val_frac, seed=c.seed, test_frac=c.test_frac,
                              split_group=c.split_group, test_triple_frac=c.test_triple_frac)
     for split, n in (("training", self.prep["n_train"]), ("validation", self.prep["n_val"])):
         _need(n > 0, f"the KG {self.kg_path} is too small: its {split} split has no window (val_frac={c.val_frac}, "
                      f"{self.prep['n_train'] + self.prep['n_val']} windows in all); build the KG of more code, or change val_frac")
+    if self.world > 1 and self.is_main: self._barrier()
     self.tok = CodeTokenizer.load(self.data_dir / "tokenizer.json")
     self.stats = json.loads((self.data_dir / "samples" / "stats.json").read_text())
     return {s: {k: v for k, v in self.stats[s].items() if not isinstance(v, dict)} for s in ("train", "val", "test") if s in self.stats}
@@ -384,7 +395,8 @@ def build_model(self: Training) -> GraphMER:
                               model_size=c.model_size, variant=c.variant),
                          parameters=asdict(c))
     self.run_path.mkdir(parents=True, exist_ok=True)
-    for f in ("split.json", "test_triples.parquet"): shutil.copy2(self.data_dir / "samples" / f, self.run_path / f)   # the split travels with the run
+    if self.is_main:
+        for f in ("split.json", "test_triples.parquet"): shutil.copy2(self.data_dir / "samples" / f, self.run_path / f)   # the split travels with the run
     return self.model
 
 @patch
@@ -429,7 +441,9 @@ def curves(self: Training) -> go.Figure:
 @patch
 def finish(self: Training) -> dict:
     "Save the trained model, its files and config.json, and summary.json (last: it marks the run finished); returns the summary."
-    if self.done is not None: self.lock.release(); return self.done
+    if self.done is not None:
+        if self.lock: self.lock.release()
+        return self.done
     c, final, m = self.cfg, self.final, self.metrics()
     tr = m[m["loss"].notna()]
     summary = dict(steps=final["step"], optimizer_steps=final["step"], tokens_seen=final["tokens"], samples_seen=final["samples"],
@@ -439,8 +453,10 @@ def finish(self: Training) -> dict:
                    **{k: v for k, v in self.baseline.items() if k.startswith("baseline_") and k.endswith("acc")}, phase=self.train_cfg.phase,
                    device=str(self.device), model_size=c.model_size, variant=c.variant, parameters=self.n_params, stopped=final.get("stopped"),
                    bad_steps=final["bad_steps"], tokens_per_s=round(final["tokens"] / max(final["wall_s"], 1e-9), 1), n_val_windows=self.prep["n_val"])
-    save_run(self.run_path, self.model, self.files, self.resolved, summary)
-    self.lock.release()
+    if self.is_main:
+        save_run(self.run_path, self.model, self.files, self.resolved, summary)
+        self.lock.release()
+    self._barrier()
     return summary
 
 # %% ../nbs/19_runs.ipynb #c63727dd

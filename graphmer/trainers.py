@@ -7,6 +7,7 @@ Docs: https://graphmer.github.io/graphmer/trainer.html.md"""
 # %% ../nbs/14_trainer.ipynb #cec277d8
 from __future__ import annotations
 import csv, errno, io, json, math, os, random, re, resource, shutil, sys, time
+from contextlib import nullcontext
 from dataclasses import dataclass, field, asdict, fields
 from pathlib import Path
 from typing import Callable, Iterable
@@ -20,7 +21,7 @@ from .core import atomic_write_json, atomic_write_text, kill_point, load_weights
 __all__ = ['PHASES', 'SEED_STREAMS', 'LOG_FIELDS', 'choose_phase', 'stream_seed', 'TrainConfig', 'validate_config',
            'resolve_config', 'lr_factor', 'piecewise', 'param_groups', 'optimizer_tensors', 'load_optimizer',
            'write_checkpoint', 'find_checkpoint', 'pick_device', 'peak_memory_mb', 'progress_bar', 'NonFiniteLossError',
-           'Trainer', 'evaluate_batches', 'truncate_logs']
+           'dist_info', 'init_distributed', 'Trainer', 'evaluate_batches', 'truncate_logs']
 
 # %% ../nbs/14_trainer.ipynb #c2db24d3
 PHASES = {  # phase: (largest number of training samples, settings it implies)
@@ -254,6 +255,23 @@ def progress_bar(mode, **kw):
 
 class NonFiniteLossError(RuntimeError): pass
 
+def dist_info() -> tuple[int, int]:
+    "(rank, world size) of this process: from `torch.distributed` when a process group is up, else (0, 1)."
+    import torch.distributed as dist
+    return (dist.get_rank(), dist.get_world_size()) if dist.is_available() and dist.is_initialized() else (0, 1)
+
+def init_distributed(device: str = "auto") -> str:
+    "Under torchrun (WORLD_SIZE > 1 in the environment) join the process group once (NCCL for GPUs, gloo for CPUs); returns the device this process trains on."
+    import torch.distributed as dist
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if world <= 1: return device
+    gpu = device.startswith("cuda") or (device == "auto" and torch.cuda.is_available())
+    local = int(os.environ.get("LOCAL_RANK", "0"))
+    if gpu: device = f"cuda:{local}"; torch.cuda.set_device(local)
+    else: device = "cpu"
+    if not dist.is_initialized(): dist.init_process_group("nccl" if gpu else "gloo")
+    return device
+
 class Trainer:
     "Train `model` with `loss_fn` on the batches of `train_batches(epoch)`, evaluating on `val_batches()`."
     def __init__(self, model: torch.nn.Module,
@@ -265,11 +283,17 @@ class Trainer:
                  extra_files: dict|None = None,  # files written into every checkpoint (config.json, tokenizer.json, ...)
                  batch_tokens: Callable|None = None,  # batch -> number of real tokens (for throughput)
                  progress="auto"):          # 'auto' (a widget in Jupyter, text in a terminal), 'text' (papermill logs), or False
-        self.model, self.loss_fn, self.train_batches, self.val_batches, self.cfg = model, loss_fn, train_batches, val_batches, cfg
+        self.raw, self.loss_fn, self.train_batches, self.val_batches, self.cfg = model, loss_fn, train_batches, val_batches, cfg
         self.run_dir, self.extra_files, self.progress = Path(run_dir), extra_files or {}, progress
         self.batch_tokens = batch_tokens or (lambda b: int(b["valid"].sum()) if "valid" in b else 0)
-        self.device = pick_device(cfg.device)
-        self.model.to(self.device)
+        device = init_distributed(cfg.device)    # under torchrun: join the process group (once), this rank's device
+        self.rank, self.world = dist_info()       # this process's rank and the number of processes ((0, 1) alone)
+        self.device = pick_device(device)
+        self.raw.to(self.device)
+        self.model = self.raw                     # what trains: the model, or under several processes its DistributedDataParallel wrapper
+        if self.world > 1:
+            from torch.nn.parallel import DistributedDataParallel as DDP
+            self.model = DDP(self.raw, device_ids=[self.device.index] if self.device.type == "cuda" else None, find_unused_parameters=True)
         self.opt = torch.optim.AdamW(param_groups(model, cfg.weight_decay), lr=cfg.lr, betas=tuple(cfg.betas), eps=cfg.eps)
         self.sched = torch.optim.lr_scheduler.LambdaLR(self.opt, lambda s: lr_factor(s, cfg.warmup, cfg.steps, cfg.min_lr_ratio))
         self.state = dict(step=0, epoch=0, batch_in_epoch=0, samples=0, tokens=0, bad_steps=0, best=None, best_step=None,
@@ -288,23 +312,39 @@ def _autocast(device: torch.device, bf16: bool):
 
 @patch
 def train_step(self: Trainer, micro_batches: list) -> dict|None:
-    "Forward/backward over the micro-batches and one optimizer step; None when the loss was not finite."
-    self.model.train(); self.opt.zero_grad(set_to_none=True)
+    "Forward/backward over this process's micro-batches and one optimizer step; None when the loss was not finite (on any process)."
+    self.raw.train(); self.opt.zero_grad(set_to_none=True)
     logs, n = [], len(micro_batches)
-    for b in micro_batches:
+    for i, b in enumerate(micro_batches):
         b = _to(b, self.device)
-        with _autocast(self.device, self.cfg.bf16): out = self.loss_fn(self.model, b, self.state["step"], self.cfg)
-        kill_point("step:forward")
-        if not torch.isfinite(out["loss"]):
-            self.opt.zero_grad(set_to_none=True); return None
-        (out["loss"] / n).backward(); kill_point("step:backward")
+        sync = self.world == 1 or i == n - 1       # several processes: gradients are averaged across them on the last micro-batch only
+        with (nullcontext() if sync else self.model.no_sync()):
+            with _autocast(self.device, self.cfg.bf16): out = self.loss_fn(self.model, b, self.state["step"], self.cfg)
+            kill_point("step:forward")
+            if not _all_finite(out["loss"], self.world):
+                self.opt.zero_grad(set_to_none=True); return None
+            (out["loss"] / n).backward(); kill_point("step:backward")
         logs.append({k: float(v) for k, v in out.items() if k != "loss" and not isinstance(v, (list, dict))} | dict(loss=float(out["loss"].detach())))
-        self.state["tokens"] += self.batch_tokens(b); self.state["samples"] += int(b["input_ids"].shape[0])
     gnorm = torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.cfg.clip if self.cfg.clip else float("inf"))
     if not torch.isfinite(gnorm): self.opt.zero_grad(set_to_none=True); return None
     self.opt.step(); kill_point("step:optimizer"); self.sched.step()
     avg = {k: float(np.mean([l[k] for l in logs if k in l])) for k in logs[0]}
-    return avg | dict(grad_norm=float(gnorm))
+    return _mean_across(avg, self.world) | dict(grad_norm=float(gnorm))
+
+def _all_finite(loss: torch.Tensor, world: int) -> bool:
+    "Whether the loss is finite here and, with several processes, on all of them (they must skip a step together)."
+    ok = torch.isfinite(loss.detach()).to(torch.int32)
+    if world > 1:
+        import torch.distributed as dist
+        dist.all_reduce(ok, op=dist.ReduceOp.MIN)
+    return bool(ok)
+
+def _mean_across(logs: dict, world: int) -> dict:
+    "The metrics of a step averaged over the processes (each had its share of the micro-batches)."
+    if world == 1: return logs
+    import torch.distributed as dist
+    keys = sorted(logs); t = torch.tensor([logs[k] for k in keys], dtype=torch.float64)
+    dist.all_reduce(t); return {k: float(v) / world for k, v in zip(keys, t.tolist())}
 
 # %% ../nbs/14_trainer.ipynb #8c8f2fc8
 def _split(batch: dict) -> list[dict]:
@@ -351,7 +391,7 @@ def evaluate(self: Trainer) -> dict:
     "Metrics over the full validation split (`evaluate_batches`), whose batches are built on the first call."
     if self._val is None: self._val = list(self.val_batches(self.cfg.eval_batch_size))
     if not self._val: raise ValueError("the validation split is empty: hold out some files (val_frac) or lower eval_batch_size")
-    return evaluate_batches(self.model, self.loss_fn, self._val, self.cfg, self.state["step"], self.device)
+    return evaluate_batches(self.raw, self.loss_fn, self._val, self.cfg, self.state["step"], self.device)
 
 # %% ../nbs/14_trainer.ipynb #7f135e72
 LOG_FIELDS = ["step", "optimizer_step", "epoch", "samples", "tokens", "lr", "loss", "mlm_loss", "mnm_loss", "sbo_loss",
@@ -388,7 +428,8 @@ def truncate_logs(run_dir: Path, step: int):
 @patch
 def save(self: Trainer, kind: str):
     "Write checkpoint `kind` ('last', 'best' or 'step-NNNNNN') and apply the retention limit to periodic ones."
-    write_checkpoint(self.ckpt_dir / kind, self.model, self.opt, dict(self.state, sched=self.sched.state_dict(), cfg=asdict(self.cfg)), self.extra_files)
+    if self.rank != 0: return                   # one writer: the processes hold the same weights and state
+    write_checkpoint(self.ckpt_dir / kind, self.raw, self.opt, dict(self.state, sched=self.sched.state_dict(), cfg=asdict(self.cfg)), self.extra_files)
     periodic = sorted(p for p in self.ckpt_dir.glob("step-*") if not p.name.endswith((".tmp", ".old")))
     for p in periodic[:-self.cfg.keep_checkpoints]: shutil.rmtree(p, ignore_errors=True)
 
@@ -398,14 +439,14 @@ def resume(self: Trainer, path=None) -> bool:
     ck = find_checkpoint(Path(path) if path else self.ckpt_dir / "last")
     if ck is None: return False
     st = read_json_file(ck / "trainer_state.json", "trainer state of a checkpoint")
-    self.model.load_state_dict(load_weights(ck / "model.safetensors", self.model, self.device), strict=True)
+    self.raw.load_state_dict(load_weights(ck / "model.safetensors", self.raw, self.device), strict=True)
     ot = load_weights(ck / "optimizer.safetensors", None, self.device) if (ck / "optimizer.safetensors").stat().st_size else {}
     load_optimizer(self.opt, ot, st.pop("optimizer"))
     self.sched.load_state_dict(st.pop("sched"))
     rng = st.pop("rng"); st.pop("cfg", None)
     _set_rng_state(load_weights(ck / "rng.safetensors", None, "cpu"), rng)
     self.state.update(st)
-    truncate_logs(self.run_dir, self.state["step"])
+    if self.rank == 0: truncate_logs(self.run_dir, self.state["step"])
     return True
 
 # %% ../nbs/14_trainer.ipynb #5ac53289
@@ -435,24 +476,26 @@ def fit(self: Trainer, resume: bool = False,
     c = self.cfg; self.run_dir.mkdir(parents=True, exist_ok=True)
     resumed = resume and self.resume()
     if resume and not resumed: print(f"resume: {self.ckpt_dir} has no complete checkpoint yet: starting the run from its beginning", file=sys.stderr)
-    if not resumed:
+    if not resumed and self.rank == 0:
         for n in ("metrics.csv", "metrics.jsonl"): (self.run_dir / n).unlink(missing_ok=True)
-    if c.tensorboard:
+    if self.world > 1: torch.manual_seed(self.cfg.seed * 1000 + self.state["step"] * 16 + self.rank)   # dropout: its own stream per process
+    if c.tensorboard and self.rank == 0:
         from torch.utils.tensorboard import SummaryWriter
         self.tb = SummaryWriter(str(self.run_dir / "tensorboard"))
     stream, last_eval = self._batches_from(), self.state.get("last_eval") or {}   # a resumed run remembers its last evaluation
-    bar = progress_bar(self.progress, total=c.steps, initial=self.state["step"], desc="train", unit="step", mininterval=1.0)
+    bar = progress_bar(self.progress if self.rank == 0 else False, total=c.steps, initial=self.state["step"], desc="train", unit="step", mininterval=1.0)
     t0, tok0 = time.perf_counter() - self.state["wall_s"], self.state["tokens"]
     t_window = t_saved = time.perf_counter()
     while self.state["step"] < min(c.steps, until or c.steps) and not self.state["stopped"]:
-        micro = [next(stream) for _ in range(c.grad_accum)]
-        logs = self.train_step(micro)
+        micro = [next(stream) for _ in range(c.grad_accum * self.world)]   # the global batch: every process reads it, each trains on its share
+        logs = self.train_step(micro[self.rank * c.grad_accum:(self.rank + 1) * c.grad_accum])
         if logs is None:
             self.state["bad_steps"] += 1
             if self.state["bad_steps"] > c.max_bad_steps:
                 self.state["stopped"] = f"{self.state['bad_steps']} non-finite losses (limit max_bad_steps={c.max_bad_steps}): lower lr or check the data"
                 raise NonFiniteLossError(self.state["stopped"])
             continue
+        for b in micro: self.state["tokens"] += self.batch_tokens(b); self.state["samples"] += int(b["input_ids"].shape[0])
         self.state["step"] += 1; s = self.state["step"]; bar.update(1)
         row = None
         if s % c.log_every == 0 or s == c.steps:
@@ -475,7 +518,7 @@ def fit(self: Trainer, resume: bool = False,
                 self.state["evals_since_best"] += 1
                 if c.patience and self.state["evals_since_best"] >= c.patience:
                     self.state["stopped"] = f"early stop: {c.early_metric} did not improve for {c.patience} evaluations (best {self.state['best']:.4f} at step {self.state['best_step']})"
-        if row is not None: self.log_row(row)
+        if row is not None and self.rank == 0: self.log_row(row)
         self.state["wall_s"] = time.perf_counter() - t0
         timed = c.save_every_minutes and time.perf_counter() - t_saved >= 60 * c.save_every_minutes
         if (c.save_every and s % c.save_every == 0) or s == c.steps or self.state["stopped"] or timed:
