@@ -7,7 +7,7 @@ Docs: https://graphmer.github.io/graphmer/core.html.md"""
 # %% ../nbs/00_core.ipynb #dd7efc18
 from __future__ import annotations
 import ast, configparser, errno, functools, hashlib, os, posixpath, signal, subprocess, sysconfig, tempfile, json, warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 try: import tomllib                         # Python 3.11+
 except ImportError:                         # Python 3.10: the tomli backport (a dependency there)
@@ -19,8 +19,8 @@ __all__ = ['EXTRACTOR_VERSION', 'MAX_FILE_BYTES', 'KILL_ENV', 'METADATA_FILES', 
            'default_corpus', 'module_name', 'resolve_relative', 'kill_point', 'sha256_bytes', 'file_mode',
            'atomic_write_bytes', 'atomic_write_text', 'atomic_write_json', 'read_toml', 'read_setup_cfg',
            'setup_py_args', 'project_name', 'package_dirs', 'import_roots', 'project_dir', 'SourceRoot', 'git_commit',
-           'source_root', 'project_root', 'project_path', 'runnable_notebook', 'DamagedFileError', 'read_json_file',
-           'load_weights', 'RunLock']
+           'source_root', 'project_root', 'project_path', 'runnable_notebook', 'strict_fields', 'DamagedFileError',
+           'read_json_file', 'load_weights', 'RunLock']
 
 # %% ../nbs/00_core.ipynb #276381f0
 EXTRACTOR_VERSION = "1.0.0"  # bump when the extracted facts change: it is part of every cache key
@@ -292,6 +292,16 @@ def runnable_notebook(name: str) -> Path:
     "Path of the runnable notebook `name` (one of `RUNNABLE`) in the project's `nbs/`."
     if name not in RUNNABLE: raise ValueError(f"no runnable notebook {name!r}: choose from {', '.join(RUNNABLE)}")
     return project_root() / "nbs" / f"{name}.ipynb"
+
+# %% ../nbs/00_core.ipynb #ed79faf4
+def strict_fields(cls, d: dict,
+                  what: str = "key",   # what a key is, for the message: "unknown {what}(s) [...]; accepted: [...]"
+                 ):
+    "`cls(**d)` for the dataclass `cls`; a ValueError naming the keys of `d` that are not its fields, and the accepted ones (in field order)."
+    known = [f.name for f in fields(cls)]
+    bad = sorted(set(d) - set(known))
+    if bad: raise ValueError(f"unknown {what}(s) {bad}; accepted: {known}")
+    return cls(**d)
 
 # %% ../nbs/00_core.ipynb #b2bedc78
 class DamagedFileError(ValueError):

@@ -7,7 +7,7 @@ Docs: https://graphmer.github.io/graphmer/model.html.md"""
 # %% ../nbs/12_model.ipynb #37b58b76
 from __future__ import annotations
 import dataclasses, json, math, warnings
-from dataclasses import dataclass, fields, asdict
+from dataclasses import dataclass, asdict
 from pathlib import Path
 from typing import Callable
 import numpy as np
@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from .batch import (BATCH_FIELDS, CLS_ID, GRAPH_SLOT, IGNORE, INPUT_FIELDS, MASK_ID, PAD_ID, ROOT_SLOT, SEP_ID, SPECIAL_TOKENS,
                             hops, pad_fields)
-from .core import atomic_write_bytes, atomic_write_text, load_weights, read_json_file
+from .core import atomic_write_bytes, atomic_write_text, load_weights, read_json_file, strict_fields
 
 # %% auto #0
 __all__ = ['ATTN_IMPLS', 'FLEX_TABLE_QBLOCK', 'RUNTIME_FIELDS', 'GraphMERConfig', 'decay_index', 'decay_table', 'synthetic_batch',
@@ -67,9 +67,8 @@ class GraphMERConfig:
 
     @classmethod
     def from_dict(cls, d: dict) -> "GraphMERConfig":
-        unknown = sorted(set(d) - {f.name for f in fields(cls)})
-        if unknown: raise ValueError(f"unknown GraphMERConfig key(s): {', '.join(unknown)}")
-        return cls(**d)
+        "Build from a dict, rejecting unknown keys."
+        return strict_fields(cls, d, "GraphMERConfig key")
 
     @classmethod
     def from_json(cls, text: str) -> "GraphMERConfig": return cls.from_dict(json.loads(text))

@@ -14,8 +14,8 @@ import numpy as np, pandas as pd, torch
 import plotly.express as px, plotly.graph_objects as go
 from plotly.subplots import make_subplots
 from fastcore.basics import patch
-from .core import RunLock, atomic_write_json, kill_point, project_path, project_root, read_json_file, sha256_bytes
-from .data import training_triples
+from .core import RunLock, atomic_write_json, kill_point, project_path, project_root, read_json_file, sha256_bytes, strict_fields
+from .data import SPLIT_GROUPS, training_triples
 from .evaluate import (
     check_val_loss, batch_metrics, eval_batches, tail_table, known_tails, split_queries, ModelScorer, FrequencyScorer, RandomScorer,
     KGEScorerAdapter, rank_queries, summarize, name_ceiling, extraction_scores)
@@ -30,12 +30,11 @@ from .tokenizer import CodeTokenizer
 from .trainers import Trainer, TrainConfig, validate_config, resolve_config, pick_device, init_distributed, dist_info
 
 # %% auto #0
-__all__ = ['MODEL_KINDS', 'MODELS', 'VARIANTS', 'BASELINES', 'METRICS', 'MODEL_SIZES', 'LAYOUTS', 'SPLIT_GROUPS', 'PROGRESS',
-           'MIN_VOCAB', 'RUN_ID_IGNORES', 'SPLITS', 'ABLATION_OWN', 'ModelSpec', 'model_label', 'Parameters',
-           'RunConfig', 'run_id', 'run_files', 'checkpoint_files', 'save_run', 'check_relations', 'Run', 'load_run',
-           'latest_run', 'fmt_value', 'table', 'training_curves', 'rank_histogram', 'Training', 'EvalConfig',
-           'ablation_dir', 'ablations_to_train', 'train_ablations', 'Evaluation', 'metrics_table', 'copyable_figure',
-           'extraction_figure']
+__all__ = ['MODEL_KINDS', 'MODELS', 'VARIANTS', 'BASELINES', 'METRICS', 'MODEL_SIZES', 'LAYOUTS', 'PROGRESS', 'MIN_VOCAB',
+           'RUN_ID_IGNORES', 'SPLITS', 'ABLATION_OWN', 'ModelSpec', 'model_label', 'Parameters', 'RunConfig', 'run_id',
+           'run_files', 'checkpoint_files', 'save_run', 'check_relations', 'Run', 'load_run', 'latest_run', 'fmt_value',
+           'table', 'training_curves', 'rank_histogram', 'Training', 'EvalConfig', 'ablation_dir', 'ablations_to_train',
+           'train_ablations', 'Evaluation', 'metrics_table', 'copyable_figure', 'extraction_figure']
 
 # %% ../nbs/19_runs.ipynb #990f8902
 MODEL_KINDS = ("graphmer", "ablation", "kge", "baseline")
@@ -81,7 +80,6 @@ def model_label(name: str) -> str:
 # %% ../nbs/19_runs.ipynb #0339b7be
 MODEL_SIZES = {"tiny": GraphMERConfig.tiny, "base": GraphMERConfig.base}
 LAYOUTS = ("compact", "full")
-SPLIT_GROUPS = ("file", "repo")
 PROGRESS = ("auto", "text", False)
 MIN_VOCAB = len(SPECIAL_TOKENS) + 256   # the smallest vocabulary: the special tokens and the 256 bytes
 RUN_ID_IGNORES = ("run_dir", "resume", "progress", "device", "workers")   # parameters that do not change what a run is: left out of its id
@@ -98,10 +96,7 @@ class Parameters:
     @classmethod
     def from_dict(cls, d: dict):
         "Build from a dict of parameters, rejecting unknown keys."
-        known = [f.name for f in fields(cls)]
-        bad = sorted(set(d) - set(known))
-        if bad: raise ValueError(f"unknown {cls.notebook} parameter(s) {bad}; accepted: {known}")
-        return cls(**d)
+        return strict_fields(cls, d, f"{cls.notebook} parameter")
 
     @classmethod
     def pick(cls, ns: dict):

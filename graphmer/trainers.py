@@ -8,14 +8,14 @@ Docs: https://graphmer.github.io/graphmer/trainer.html.md"""
 from __future__ import annotations
 import csv, errno, io, json, math, os, random, re, resource, shutil, sys, time
 from contextlib import nullcontext
-from dataclasses import dataclass, field, asdict, fields
+from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Callable, Iterable
 import numpy as np, torch
 from safetensors.torch import save_file, load_file
 from tqdm.auto import tqdm
 from fastcore.basics import patch
-from .core import atomic_write_json, atomic_write_text, kill_point, load_weights, read_json_file
+from .core import atomic_write_json, atomic_write_text, kill_point, load_weights, read_json_file, strict_fields
 
 # %% auto #0
 __all__ = ['PHASES', 'SEED_STREAMS', 'LOG_FIELDS', 'choose_phase', 'stream_seed', 'TrainConfig', 'validate_config',
@@ -88,10 +88,7 @@ class TrainConfig:
     @classmethod
     def from_dict(cls, d: dict) -> "TrainConfig":
         "Build from a dict, rejecting unknown keys."
-        known = {f.name for f in fields(cls)}
-        bad = sorted(set(d) - known)
-        if bad: raise ValueError(f"unknown training parameter(s) {bad}; accepted: {sorted(known)}")
-        return cls(**d)
+        return strict_fields(cls, d, "training parameter")
 
     def stream_seed(self, stream: str, epoch: int = 0) -> int:
         "Seed of the named random `stream` (see `SEED_STREAMS`) in `epoch`."

@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 import torch
 import torch.nn.functional as F
+from graphmer.core import DamagedFileError
 from graphmer.batch import GRAPH_SLOT, PAD_SLOT, ROOT_SLOT, hops
 from graphmer.models import (GraphMERConfig, GraphMER, HGAT, synthetic_batch, graphmer_loss, decay_index, decay_table,
                              attention_mask, eager_attention, layout_position, check_flex_agreement, overfit, tail_exact_match)
@@ -202,7 +203,7 @@ def tamper(path, edit):
 def test_strict_load_rejects_tampered_weights(model, tmp_path, edit, msg):
     model.save_pretrained(tmp_path)
     tamper(tmp_path, edit)
-    with pytest.raises(RuntimeError, match=msg): GraphMER.from_pretrained(tmp_path)
+    with pytest.raises(DamagedFileError, match=f"model.safetensors holds weights for another model.*{msg}"): GraphMER.from_pretrained(tmp_path)   # strict, and it says which
 
 def test_load_rejects_bad_config(model, tmp_path):
     model.save_pretrained(tmp_path)
@@ -210,7 +211,7 @@ def test_load_rejects_bad_config(model, tmp_path):
     (tmp_path / "config.json").write_text(json.dumps(cfg | {"bogus": 1}))
     with pytest.raises(ValueError, match="bogus"): GraphMER.from_pretrained(tmp_path)
     (tmp_path / "config.json").write_text(json.dumps(cfg | {"use_hgat": False}))
-    with pytest.raises(RuntimeError, match="hgat"): GraphMER.from_pretrained(tmp_path)
+    with pytest.raises(DamagedFileError, match="hgat"): GraphMER.from_pretrained(tmp_path)
     (tmp_path / "config.json").write_text(json.dumps(cfg))
     with pytest.raises(ValueError, match="overridden"): GraphMER.from_pretrained(tmp_path, layers=2)
     with pytest.raises(ValueError, match="bad extra file"): model.save_pretrained(tmp_path, extra_files={"../x": "y"})
