@@ -81,13 +81,17 @@ def _value(s: str):
     try: return ast.literal_eval(s)
     except (ValueError, SyntaxError): return s
 
+def _text(s: str):
+    "A text parameter's value: the string as given (JSON lists stay text), except True and False."
+    return {"True": True, "False": False}.get(s, s)
+
 def train_parser():
     "The parser of `graphmer train`: one `--option` per parameter of `RunConfig` (nbs/train.ipynb's), with its default."
     from graphmer.runs import RunConfig          # imported here: torch is heavy, and only this command needs it
     p = argparse.ArgumentParser(prog="graphmer train", description="Train one run with the parameters of nbs/train.ipynb. Under "
                                 "`torchrun --nproc_per_node=N -m graphmer.cli train ...` it trains on N processes (DistributedDataParallel).")
     for f in fields(RunConfig):
-        p.add_argument(f"--{f.name.replace('_', '-')}", dest=f.name, type=_value, default=f.default, metavar=type(f.default).__name__.upper(),
+        p.add_argument(f"--{f.name.replace('_', '-')}", dest=f.name, type=_text if isinstance(f.default, str) else _value, default=f.default, metavar=type(f.default).__name__.upper(),
                        help=f"default {f.default!r}")
     return p
 

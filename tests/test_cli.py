@@ -43,3 +43,22 @@ def test_closed_pipe_gives_no_traceback(kg):
     assert full.returncode == 0 and len(full.stdout.splitlines()) > 1
     head = subprocess.run(f"{shlex.join([*CLI, 'validate', str(kg)])} | head -1", shell=True, capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert head.stdout == full.stdout.splitlines(keepends=True)[0] and "Traceback" not in head.stderr
+
+@pytest.mark.slow
+def test_graphmer_train_runs_a_run_and_refuses_to_overwrite_it(tmp_path):
+    "`graphmer train` takes train.ipynb's parameters as options (text ones stay text: JSON lists, 'auto'), trains, prints the summary; the same command again is refused."
+    import json, shutil
+    from graphmer.core import default_corpus
+    from graphmer.extract import build_kg
+    shutil.copytree(default_corpus() / "json", tmp_path / "src" / "json", ignore=shutil.ignore_patterns("__pycache__"))
+    build_kg([tmp_path / "src"], tmp_path / "kg", workers=1, progress=False)
+    args = [sys.executable, "-m", "graphmer.cli", "train", "--kg-dir", str(tmp_path / "kg"), "--run-dir", str(tmp_path / "run"), "--steps", "2",
+            "--vocab-size", "1000", "--val-frac", "0.2", "--test-frac", "0.2", "--eval-every", "2", "--warmup", "1", "--progress", "False",
+            "--window", "[[0, 64]]"]
+    r = subprocess.run(args, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-2000:]
+    s = json.loads(r.stdout[r.stdout.index("{"):])
+    assert s["steps"] == 2 and (tmp_path / "run" / "summary.json").exists()
+    assert json.loads((tmp_path / "run" / "config.json").read_text())["train"]["window"] == [[0, 64]]
+    again = subprocess.run(args, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 2 and "holds a finished run" in again.stderr.strip().splitlines()[-1]
