@@ -26,8 +26,8 @@ if TYPE_CHECKING: from graphmer.runs import Run   # a loaded run (graphmer.runs 
 # %% auto #0
 __all__ = ['SEARCH_IN', 'eval_batches', 'batch_metrics', 'check_val_loss', 'TailTable', 'tail_table', 'known_tails', 'Queries',
            'find_mentions', 'window_text', 'make_queries', 'split_queries', 'query_samples', 'slot_log_probs',
-           'sequence_scores', 'ModelScorer', 'FrequencyScorer', 'RandomScorer', 'KGEScorerAdapter', 'rank_queries',
-           'summarize', 'name_ceiling', 'extraction_scores']
+           'sequence_scores', 'ModelScorer', 'FrequencyScorer', 'RandomScorer', 'CopyScorer', 'KGEScorerAdapter',
+           'rank_queries', 'summarize', 'name_ceiling', 'extraction_scores']
 
 # %% ../nbs/17_evaluate.ipynb #6f8d3370
 def eval_batches(run: Run, split: str = "val", max_windows: int = 0) -> list:
@@ -239,6 +239,34 @@ class RandomScorer:
     def __init__(self, n_entities: int, queries: Queries, seed: int = 0): self.E, self.q, self.seed = n_entities, queries, seed
     def __call__(self, idx) -> torch.Tensor:
         return torch.from_numpy(np.stack([np.random.default_rng([self.seed, 4, int(i)]).random(self.E, np.float32) for i in idx]))
+
+# %% ../nbs/17_evaluate.ipynb #18d10179
+class CopyScorer(FrequencyScorer):
+    "Copy baseline: entities named in the query's window first, nearest to the head's mention first; then (and for ties) the frequency baseline."
+    def __init__(self, train_triples: pd.DataFrame, tails: TailTable, queries: Queries, tokenizer: CodeTokenizer):
+        super().__init__(train_triples, tails, queries)
+        self.tok, self.by_name = tokenizer, pd.Series(np.arange(len(tails.ids))).groupby(tails.names).apply(np.asarray).to_dict()
+        self.freq = self.counts / (self.counts.max(1, keepdims=True) + 1)       # in [0, 1): below any copy bonus
+
+    def words(self, i: int) -> list[tuple[int, str]]:
+        "(root of its first token, text) of every word of query `i`'s window."
+        ids, starts = self.q.root_ids[i], self.q.word_start[i]
+        out, cur, at = [], [], 0
+        def close():
+            if cur and (w := self.tok.decode(cur).strip()): out.append((at, w))   # whitespace alone is no word
+        for p, (t, s) in enumerate(zip(ids, starts)):
+            if s or t in (PAD_ID, CLS_ID, SEP_ID): close(); cur, at = [], p
+            if t not in (PAD_ID, CLS_ID, SEP_ID): cur.append(int(t))
+        close()
+        return out
+
+    def __call__(self, idx) -> torch.Tensor:
+        S = self.freq[self.q.rel[idx]].copy()
+        for j, i in enumerate(idx):
+            for p, w in self.words(int(i)):
+                for e in self.by_name.get(w, ()):
+                    S[j, e] = max(S[j, e], 1 + len(self.q.root_ids[i]) - abs(p - int(self.q.root[i])))   # nearer: higher
+        return torch.from_numpy(S)
 
 # %% ../nbs/17_evaluate.ipynb #e081c46b
 class KGEScorerAdapter:

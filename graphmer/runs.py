@@ -17,7 +17,7 @@ from fastcore.basics import patch
 from .core import RunLock, atomic_write_json, kill_point, project_path, project_root, read_json_file, sha256_bytes, strict_fields
 from .data import SPLIT_GROUPS, training_triples
 from .evaluate import (
-    check_val_loss, batch_metrics, eval_batches, tail_table, known_tails, split_queries, ModelScorer, FrequencyScorer, RandomScorer,
+    check_val_loss, batch_metrics, eval_batches, tail_table, known_tails, split_queries, ModelScorer, CopyScorer, FrequencyScorer, RandomScorer,
     KGEScorerAdapter, rank_queries, summarize, name_ceiling, extraction_scores)
 from .extract import build_kg, kg_dir_for, load_kg
 from .kge import train_kge
@@ -57,6 +57,7 @@ def _ablation_scorer(ev, name, split, q): return ModelScorer(ev.ablations[name],
 def _kge_scorer(ev, name, split, q): return KGEScorerAdapter(ev.kge[name], q) if split == "transductive" and name in ev.kge else None
 def _frequency_scorer(ev, name, split, q): return FrequencyScorer(ev.train_triples, ev.tails, q)
 def _random_scorer(ev, name, split, q): return RandomScorer(len(ev.tails.ids), q, ev.cfg.seed)
+def _copy_scorer(ev, name, split, q): return CopyScorer(ev.train_triples, ev.tails, q, ev.main.tokenizer)
 
 _PYKEEN = ("pykeen", "graphmer[kge]")
 MODELS = {   # name -> ModelSpec, in display order
@@ -66,6 +67,7 @@ MODELS = {   # name -> ModelSpec, in display order
     "transe":    ModelSpec("kge", "TransE", _kge_scorer, requires=_PYKEEN),
     "rotate":    ModelSpec("kge", "RotatE", _kge_scorer, requires=_PYKEEN),
     "complex":   ModelSpec("kge", "ComplEx", _kge_scorer, requires=_PYKEEN),
+    "copy":      ModelSpec("baseline", "copy", _copy_scorer),       # names in the window, nearest the head first, then frequency
     "frequency": ModelSpec("baseline", "frequency", _frequency_scorer),
     "random":    ModelSpec("baseline", "random", _random_scorer),
 }
