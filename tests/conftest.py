@@ -34,3 +34,18 @@ def trained_run(small_kg, tmp_path_factory):
             "--no-progress-bar", "-p", "kg_dir", str(small_kg), "-p", "run_dir", str(run), "-p", "progress", "text"]
     for k, v in TRAIN_PARAMS.items(): args += ["-p", k, str(v)]
     return run, subprocess.run(args, capture_output=True, text=True, timeout=900)
+
+@pytest.fixture
+def tiny_trainer():
+    "A factory of small Trainers on synthetic batches (no KG needed): `tiny_trainer(run_dir, steps=2, hidden=32, vocab=64)`."
+    def make(run, steps: int = 2, hidden: int = 32, vocab: int = 64):
+        import torch
+        from graphmer.models import GraphMER, GraphMERConfig, synthetic_batch
+        from graphmer.pretrain import objective
+        from graphmer.trainers import Trainer, TrainConfig, resolve_config
+        cfg, _ = resolve_config(TrainConfig(steps=steps, warmup=1, eval_every=2, save_every=2, log_every=1, batch_size=2, phase="small"), 100)
+        mcfg = GraphMERConfig.tiny(vocab, hidden=hidden, heads=2, ffn=64, layers=1, num_relations=4)
+        b = synthetic_batch(mcfg, B=2, R=8)
+        torch.manual_seed(0)
+        return Trainer(GraphMER(mcfg), objective, lambda e: [b] * 4, lambda bs: [b], cfg, run, progress=False)
+    return make

@@ -6,20 +6,11 @@ from pathlib import Path
 import pytest, torch
 from graphmer.core import DamagedFileError
 from graphmer.runs import load_run
-import graphmer.trainers as trainers
 
-def _trainer(run: Path, steps: int = 2, hidden: int = 32, vocab: int = 64):
-    from graphmer.models import GraphMER, GraphMERConfig, synthetic_batch
-    from graphmer.pretrain import objective
-    cfg, _ = trainers.resolve_config(trainers.TrainConfig(steps=steps, warmup=1, eval_every=2, save_every=2, log_every=1, batch_size=2, phase="small"), 100)
-    mcfg = GraphMERConfig.tiny(vocab, hidden=hidden, heads=2, ffn=64, layers=1, num_relations=4)
-    b = synthetic_batch(mcfg, B=2, R=8)
-    torch.manual_seed(0)
-    return trainers.Trainer(GraphMER(mcfg), objective, lambda e: [b] * 4, lambda bs: [b], cfg, run, progress=False)
 
 @pytest.fixture
-def ckpt_run(tmp_path):
-    run = tmp_path / "run"; _trainer(run).fit()
+def ckpt_run(tmp_path, tiny_trainer):
+    run = tmp_path / "run"; tiny_trainer(run).fit()
     return run
 
 CHECKPOINT_CASES = [   # (what, how to damage the `last` checkpoint, expected text, the trainer that resumes)
@@ -32,11 +23,11 @@ CHECKPOINT_CASES = [   # (what, how to damage the `last` checkpoint, expected te
 ]
 
 @pytest.mark.parametrize("what,damage,msg,other", CHECKPOINT_CASES, ids=[c[0] for c in CHECKPOINT_CASES])
-def test_damaged_checkpoint_is_refused_clearly(ckpt_run, what, damage, msg, other, monkeypatch):
+def test_damaged_checkpoint_is_refused_clearly(ckpt_run, what, damage, msg, other, monkeypatch, tiny_trainer):
     damage(ckpt_run / "checkpoints" / "last")
     monkeypatch.setattr(pickle, "loads", lambda *a, **k: pytest.fail("something was unpickled"))
     monkeypatch.setattr(torch, "load", lambda *a, **k: pytest.fail("torch.load (a pickle reader) was called"))
-    t = _trainer(ckpt_run, steps=4, **other)
+    t = tiny_trainer(ckpt_run, steps=4, **other)
     with pytest.raises(DamagedFileError, match=re.escape(msg)) as e: t.fit(resume=True)
     assert str(ckpt_run / "checkpoints" / "last") in str(e.value)
 

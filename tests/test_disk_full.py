@@ -6,7 +6,7 @@ The disk fills through an injected `OSError(ENOSPC)` at the write itself: `os` a
 Python's reach) fail the same way through their `save_file`."""
 import errno, os, shutil, types
 from pathlib import Path
-import pytest, torch
+import pytest
 import graphmer.core as core
 import graphmer.trainers as trainers
 from graphmer.core import default_corpus
@@ -47,29 +47,20 @@ def test_full_disk_while_writing_the_kg_keeps_the_previous_kg(tmp_path, monkeypa
     m = build_kg([src], kg, workers=1, progress=False)                  # with room again, the rebuild goes through
     assert ("json.decoder._new" in set(load_kg(kg).entities["id"])) and not m["up_to_date"]
 
-def _trainer(run: Path, steps: int):
-    from graphmer.models import GraphMER, GraphMERConfig, synthetic_batch
-    from graphmer.pretrain import objective
-    cfg = trainers.TrainConfig(steps=steps, warmup=1, eval_every=2, save_every=2, log_every=1, batch_size=2, phase="small")
-    cfg, _ = trainers.resolve_config(cfg, 100)
-    mcfg = GraphMERConfig.tiny(64, hidden=32, heads=2, ffn=64, layers=1, num_relations=4)
-    b = synthetic_batch(mcfg, B=2, R=8)
-    torch.manual_seed(0)
-    return trainers.Trainer(GraphMER(mcfg), objective, lambda e: [b] * 4, lambda bs: [b], cfg, run, progress=False)
 
-def test_full_disk_while_writing_a_checkpoint_keeps_the_previous_one(tmp_path, monkeypatch):
+def test_full_disk_while_writing_a_checkpoint_keeps_the_previous_one(tmp_path, monkeypatch, tiny_trainer):
     run = tmp_path / "run"
-    t = _trainer(run, 2); t.fit()
+    t = tiny_trainer(run, 2); t.fit()
     ckpts = run / "checkpoints"
     before = snapshot(ckpts)
     def no_room(*a, **k): raise OSError(errno.ENOSPC, "No space left on device")
     monkeypatch.setattr(trainers, "save_file", no_room)
-    t2 = _trainer(run, 4)
+    t2 = tiny_trainer(run, 4)
     with pytest.raises(OSError, match=r"no space left on the device while writing the checkpoint .*/(last|best|step-\d+): free some space and resume \(resume=True\); the previous checkpoint there is intact"):
         t2.fit(resume=True)
     monkeypatch.undo()
     assert snapshot(ckpts) == before and not list(ckpts.glob("*.tmp"))    # every checkpoint as it was, no half-written one
-    t3 = _trainer(run, 4)
+    t3 = tiny_trainer(run, 4)
     assert t3.resume() and t3.state["step"] == 2                       # the previous checkpoint loads
     assert t3.fit(resume=True)["step"] == 4
 
