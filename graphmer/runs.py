@@ -84,7 +84,7 @@ MODEL_SIZES = {"tiny": GraphMERConfig.tiny, "base": GraphMERConfig.base}
 LAYOUTS = ("compact", "full")
 PROGRESS = ("auto", "text", False)
 MIN_VOCAB = len(SPECIAL_TOKENS) + 256   # the smallest vocabulary: the special tokens and the 256 bytes
-RUN_ID_IGNORES = ("run_dir", "resume", "progress", "device", "workers")   # parameters that do not change what a run is: left out of its id
+RUN_ID_IGNORES = ("run_dir", "resume", "progress", "device", "workers", "save_every_minutes")   # parameters that do not change what a run is: left out of its id
 
 def _need(ok: bool, msg: str):
     if not ok: raise ValueError(msg)
@@ -132,6 +132,7 @@ class RunConfig(Parameters):
     mnm_weight: str = "[[0, 1.0]]"  # curriculum of the MNM loss weight, JSON [[step, weight], ...] (linear between points)
     window: str = "[[0, 128]]"   # curriculum of the window length in roots, JSON [[step, roots], ...] (held until the next point)
     progress: str|bool = "auto"  # 'auto' (widget in JupyterLab), 'text' (a text bar, e.g. in papermill logs), or False
+    save_every_minutes: float = 10.0  # also checkpoint when this much wall time passed since the last checkpoint (0: only every save_every steps)
     notebook = "train.ipynb"
 
     def __post_init__(self):
@@ -167,7 +168,7 @@ def train_config(self: RunConfig) -> TrainConfig:
     "The trainer's settings (before the phase resolves those left to it)."
     return TrainConfig(steps=self.steps, batch_size=self.batch_size, grad_accum=self.grad_accum, lr=self.lr, warmup=self.warmup,
                        seed=self.seed, device=self.device, phase=self.phase, eval_every=self.eval_every or None,
-                       mnm_weight=json.loads(self.mnm_weight), window=json.loads(self.window))
+                       mnm_weight=json.loads(self.mnm_weight), window=json.loads(self.window), save_every_minutes=self.save_every_minutes)
 
 @patch(as_prop=True)
 def kg_path(self: RunConfig) -> Path: return project_path(self.kg_dir) if self.kg_dir else kg_dir_for()
