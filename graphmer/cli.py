@@ -6,11 +6,11 @@ Docs: https://graphmer.github.io/graphmer/cli.html.md"""
 
 # %% ../nbs/07_cli.ipynb #0f36922d
 from __future__ import annotations
-import argparse, ast, json, os, sys
+import argparse, json, os, sys
 from dataclasses import fields
 from pathlib import Path
 from . import __version__
-from .core import project_path
+from .core import literal_or_text, project_path
 from .extract import ALL_LANGUAGES, build_kg, load_kg
 from .ontology import validate
 
@@ -76,11 +76,6 @@ def cmd_validate(a) -> int:
     return 0 if r["ok"].all() else 1
 
 # %% ../nbs/07_cli.ipynb #1a09a415
-def _value(s: str):
-    "A command-line value as the Python literal it spells (`3`, `0.5`, `True`, `[[0, 1.0]]`), else the string itself."
-    try: return ast.literal_eval(s)
-    except (ValueError, SyntaxError): return s
-
 def _text(s: str):
     "A text parameter's value: the string as given (JSON lists stay text), except True and False."
     return {"True": True, "False": False}.get(s, s)
@@ -91,7 +86,7 @@ def train_parser():
     p = argparse.ArgumentParser(prog="graphmer train", description="Train one run with the parameters of nbs/train.ipynb. Under "
                                 "`torchrun --nproc_per_node=N -m graphmer.cli train ...` it trains on N processes (DistributedDataParallel).")
     for f in fields(RunConfig):
-        p.add_argument(f"--{f.name.replace('_', '-')}", dest=f.name, type=_text if isinstance(f.default, str) else _value, default=f.default, metavar=type(f.default).__name__.upper(),
+        p.add_argument(f"--{f.name.replace('_', '-')}", dest=f.name, type=_text if isinstance(f.default, str) else literal_or_text, default=f.default, metavar=type(f.default).__name__.upper(),
                        help=f"default {f.default!r}")
     return p
 

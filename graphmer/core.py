@@ -16,11 +16,11 @@ except ImportError:                         # Python 3.10: the tomli backport (a
 
 # %% auto #0
 __all__ = ['EXTRACTOR_VERSION', 'MAX_FILE_BYTES', 'KILL_ENV', 'METADATA_FILES', 'LAYOUT_DIRS', 'RUNNABLE', 'DOC_PAGES',
-           'default_corpus', 'module_name', 'resolve_relative', 'kill_point', 'sha256_bytes', 'file_mode',
+           'default_corpus', 'module_name', 'resolve_relative', 'kill_point', 'sha256_bytes', 'file_mode', 'disk_full',
            'atomic_write_bytes', 'atomic_write_text', 'atomic_write_json', 'read_toml', 'read_setup_cfg',
            'setup_py_args', 'project_name', 'package_dirs', 'import_roots', 'project_dir', 'SourceRoot', 'git_commit',
-           'source_root', 'project_root', 'project_path', 'runnable_notebook', 'strict_fields', 'DamagedFileError',
-           'read_json_file', 'load_weights', 'RunLock']
+           'source_root', 'project_root', 'project_path', 'literal_or_text', 'runnable_notebook', 'strict_fields',
+           'DamagedFileError', 'read_json_file', 'load_weights', 'RunLock']
 
 # %% ../nbs/00_core.ipynb #276381f0
 EXTRACTOR_VERSION = "1.0.0"  # bump when the extracted facts change: it is part of every cache key
@@ -72,6 +72,10 @@ def file_mode() -> int:
     return 0o666 & ~mask
 
 # %% ../nbs/00_core.ipynb #3eff3b4a
+def disk_full(e: BaseException) -> bool:
+    "Whether `e` says the device or the quota is full (an OSError, or a library's own error for a failed write, such as safetensors')."
+    return getattr(e, "errno", None) in (errno.ENOSPC, errno.EDQUOT) or "No space left" in str(e)
+
 def atomic_write_bytes(path: Path|str, data: bytes) -> Path:
     "Write `data` to `path` through a temporary file and a rename, with the umask's mode; a full disk is a clear error and leaves the previous file whole."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
@@ -84,8 +88,8 @@ def atomic_write_bytes(path: Path|str, data: bytes) -> Path:
         os.replace(tmp, path)
     except BaseException as e:
         Path(tmp).unlink(missing_ok=True)
-        if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise OSError(e.errno, f"no space left on the device while writing {path} ({len(data):,} bytes): free some space and run again; "
+        if disk_full(e):
+            raise OSError(errno.ENOSPC, f"no space left on the device while writing {path} ({len(data):,} bytes): free some space and run again; "
                                    f"{'the previous file is unchanged' if path.exists() else 'nothing was written'}") from e
         raise
     return path
@@ -287,6 +291,11 @@ def project_path(p) -> Path:
 # %% ../nbs/00_core.ipynb #8e0d046a
 RUNNABLE = ("build_kg", "train", "evaluate", "explore")   # the runnable notebooks: nbs/<name>.ipynb, each with a `parameters` cell
 DOC_PAGES = {"index": "README.md", "results": "docs/results.md"}   # prose notebooks nbs/<name>.ipynb rendered to these pages (`make readme`)
+
+def literal_or_text(s: str):
+    "A parameter given as text (`-p NB.NAME=VALUE`, `--option VALUE`): the Python literal it spells (`3`, `0.5`, `True`, `[[0, 1.0]]`), else the text itself."
+    try: return ast.literal_eval(s)
+    except (ValueError, SyntaxError): return s
 
 def runnable_notebook(name: str) -> Path:
     "Path of the runnable notebook `name` (one of `RUNNABLE`) in the project's `nbs/`."

@@ -10,7 +10,7 @@ import argparse, ast, copy, html, io, json, os, platform, re, shutil, sys, time,
 from datetime import datetime, timezone
 from pathlib import Path
 from nbformat.v4 import new_code_cell, new_output
-from .core import DOC_PAGES, RUNNABLE, atomic_write_json, atomic_write_text, git_commit, project_path, project_root, runnable_notebook
+from .core import DOC_PAGES, RUNNABLE, atomic_write_json, literal_or_text, atomic_write_text, git_commit, project_path, project_root, runnable_notebook
 from .extract import kg_dir_for
 from .runs import MODELS, METRICS, run_id
 
@@ -220,9 +220,7 @@ def parse_params(specs: list[str], # `NOTEBOOK.NAME=VALUE` items (`--param`)
     for s in specs:
         m = re.fullmatch(r"(\w+)\.(\w+)=(.*)", s, re.S)
         if not m: raise ValueError(f"--param {s!r}: expected NOTEBOOK.NAME=VALUE, e.g. evaluate.max_queries=200")
-        try: v = ast.literal_eval(m[3])
-        except (ValueError, SyntaxError): v = m[3]
-        out.setdefault(m[1], {})[m[2]] = v
+        out.setdefault(m[1], {})[m[2]] = literal_or_text(m[3])
     return out
 
 # %% ../nbs/08_report.ipynb #471d0f3e

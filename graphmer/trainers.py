@@ -12,10 +12,10 @@ from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Callable, Iterable
 import numpy as np, torch
-from safetensors.torch import save_file, load_file
+from safetensors.torch import save_file
 from tqdm.auto import tqdm
 from fastcore.basics import patch
-from .core import atomic_write_json, atomic_write_text, kill_point, load_weights, read_json_file, strict_fields
+from .core import atomic_write_json, atomic_write_text, disk_full, kill_point, load_weights, read_json_file, strict_fields
 
 # %% auto #0
 __all__ = ['PHASES', 'SEED_STREAMS', 'LOG_FIELDS', 'choose_phase', 'stream_seed', 'TrainConfig', 'validate_config',
@@ -202,8 +202,7 @@ def write_checkpoint(path: Path, model, opt, state: dict, extra_files: dict|None
         for name, data in (extra_files or {}).items(): (tmp / name).write_bytes(data if isinstance(data, bytes) else data.encode())
     except Exception as e:                        # OSError, or safetensors' own error for a failed write
         shutil.rmtree(tmp, ignore_errors=True)
-        full = getattr(e, "errno", None) in (errno.ENOSPC, errno.EDQUOT) or "No space left" in str(e)
-        if not full: raise
+        if not disk_full(e): raise
         raise OSError(errno.ENOSPC, f"no space left on the device while writing the checkpoint {path}: free some space and resume "
                                     f"(resume=True); {'the previous checkpoint there is intact' if find_checkpoint(path) else 'no earlier checkpoint of that name'}") from e
     kill_point("checkpoint:files")
