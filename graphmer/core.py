@@ -89,7 +89,7 @@ def atomic_write_bytes(path: Path|str, data: bytes) -> Path:
     except BaseException as e:
         Path(tmp).unlink(missing_ok=True)
         if disk_full(e):
-            raise OSError(errno.ENOSPC, f"no space left on the device while writing {path} ({len(data):,} bytes): free some space and run again; "
+            raise OSError(getattr(e, "errno", None) or errno.ENOSPC, f"no space left on the device while writing {path} ({len(data):,} bytes): free some space and run again; "
                                    f"{'the previous file is unchanged' if path.exists() else 'nothing was written'}") from e
         raise
     return path
