@@ -10,7 +10,7 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['SPECIAL_TOKENS', 'PAD_ID', 'UNK_ID', 'CLS_ID', 'SEP_ID', 'MASK_ID', 'GRAPH_ID', 'ROOT_SLOT', 'GRAPH_SLOT', 'PAD_SLOT',
-           'IGNORE', 'BATCH_FIELDS', 'INPUT_FIELDS', 'pad_fields', 'hops']
+           'IGNORE', 'BATCH_FIELDS', 'INPUT_FIELDS', 'SELECTIONS', 'pad_fields', 'hops']
 
 # %% ../nbs/10a_batch.ipynb #73f9d9bb
 SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "[GRAPH]"]
@@ -41,6 +41,12 @@ INPUT_FIELDS = ("input_ids", "root_idx", "slot", "valid", "rel", "head_len")   #
 def pad_fields(shape) -> dict[str, np.ndarray]:
     "Every field of `BATCH_FIELDS` as an array of `shape` holding its padding value."
     return {k: np.full(shape, v, dtype=bool if isinstance(v, bool) else np.int64) for k, v in BATCH_FIELDS.items()}
+
+# %% ../nbs/10a_batch.ipynb #fe94eb99
+SELECTIONS = dict(  # name: the (B, N) positions that part of the model reads, as a function of the batch (NumPy or torch)
+    pred=lambda b: b["labels"] != IGNORE,                                       # predicted (MLM and MNM targets): the LM head
+    hgat=lambda b: b["valid"] & (b["slot"] >= 0) & (b["rel"] > 0),               # leaves holding an injected tail: H-GAT
+    sbo=lambda b: b["is_mlm"] & (b["labels"] != IGNORE) & (b["sbo_pos"] > 0))    # masked span tokens: SBO targets
 
 # %% ../nbs/10a_batch.ipynb #8cf9314c
 def hops(root_a, slot_a, root_b, slot_b):

@@ -16,7 +16,7 @@ from torch.utils.data import IterableDataset, get_worker_info
 from .core import atomic_write_bytes, atomic_write_json
 from .extract import input_files, load_kg
 from .ontology import relation_vocab
-from .batch import (BATCH_FIELDS, CLS_ID, GRAPH_ID, GRAPH_SLOT, IGNORE, MASK_ID, PAD_ID, PAD_SLOT, ROOT_SLOT, SEP_ID,
+from .batch import (BATCH_FIELDS, CLS_ID, GRAPH_ID, GRAPH_SLOT, IGNORE, MASK_ID, PAD_ID, PAD_SLOT, ROOT_SLOT, SELECTIONS, SEP_ID,
                             SPECIAL_TOKENS)
 
 # %% auto #0
@@ -25,7 +25,7 @@ __all__ = ['SAMPLE_FIELDS', 'SPLIT_GROUPS', 'line_starts', 'mention_char_spans',
            'file_samples', 'file_group', 'split_by_file', 'load_split', 'heads_in_files', 'split_triples',
            'training_triples', 'ShardWriter', 'prepare_samples', 'LeafyChainDataset', 'span_length_probs',
            'sample_root_spans', 'replace_masked', 'without_leaves', 'full_layout', 'compact_layout', 'as_tensors',
-           'Collator', 'unmasked_batch', 'render_sample']
+           'index_fields', 'Collator', 'unmasked_batch', 'render_sample']
 
 # %% ../nbs/11_data.ipynb #c6224c20
 def line_starts(text: str) -> np.ndarray:
@@ -485,6 +485,17 @@ def as_tensors(b: dict) -> dict[str, torch.Tensor]:
     return {k: torch.from_numpy(np.ascontiguousarray(v)) if v.dtype == bool else torch.from_numpy(np.ascontiguousarray(v, np.int64))
             for k, v in b.items()}
 
+# %% ../nbs/11_data.ipynb #f79a613e
+def index_fields(b: dict, multiple: int = 64) -> dict:
+    "Batch `b` with `<name>_index` (flat positions of each of `SELECTIONS`, zero-padded to a multiple of `multiple`) and `<name>_ok` (the real entries)."
+    out = dict(b)
+    for name, rule in SELECTIONS.items():
+        idx = torch.as_tensor(rule(b)).flatten().nonzero()[:, 0]
+        K = max(multiple, math.ceil(len(idx) / multiple) * multiple)
+        out[f"{name}_index"] = torch.cat([idx, idx.new_zeros(K - len(idx))])
+        out[f"{name}_ok"] = torch.arange(K) < len(idx)
+    return out
+
 # %% ../nbs/11_data.ipynb #2a2eb07e
 class Collator:
     "Batch samples into model inputs with fresh MLM (root spans) and MNM (whole tails) masks on every call."
@@ -497,11 +508,12 @@ class Collator:
                  seed: int = 0,
                  ratio=(0.8, 0.1, 0.1),     # [MASK] / random token / unchanged
                  pad_multiple: int = 16,    # compact layout: N rounded up to a multiple of this
-                 leaves: bool = True):      # False: drop every injected tail (the text-only ablation sees code tokens only)
+                 leaves: bool = True,       # False: drop every injected tail (the text-only ablation sees code tokens only)
+                 index_multiple: int | None = None):  # add `index_fields` padded to this multiple (what training on a GPU wants); None: not
         if layout not in ("compact", "full"): raise ValueError(f"layout must be 'compact' or 'full', got {layout!r}")
         self.vocab_size, self.layout, self.mlm_prob, self.mnm_prob = vocab_size, layout, mlm_prob, mnm_prob
         self.probs, self.seed, self.ratio, self.pad_multiple = span_length_probs(span_p, max_span), seed, ratio, pad_multiple
-        self.rng, self._worker, self.leaves = np.random.default_rng([seed]), None, leaves
+        self.rng, self._worker, self.leaves, self.index_multiple = np.random.default_rng([seed]), None, leaves, index_multiple
 
     def _check_worker(self):
         wi = get_worker_info()
@@ -529,7 +541,8 @@ class Collator:
         masked = [self.mask_sample(s) for s in samples]
         b = full_layout(samples, masked)
         if self.layout == "compact": b = compact_layout(b, self.pad_multiple)
-        return as_tensors(b)
+        b = as_tensors(b)
+        return index_fields(b, self.index_multiple) if self.index_multiple else b
 
 # %% ../nbs/11_data.ipynb #d34c2b56
 def unmasked_batch(samples: list[dict],

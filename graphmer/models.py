@@ -6,7 +6,7 @@ Docs: https://graphmer.github.io/graphmer/model.html.md"""
 
 # %% ../nbs/12_model.ipynb #37b58b76
 from __future__ import annotations
-import dataclasses, json, math, warnings
+import dataclasses, json, math, os, warnings
 from dataclasses import dataclass, asdict
 from pathlib import Path
 from typing import Callable
@@ -15,15 +15,15 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from fastcore.basics import patch
-from .batch import (BATCH_FIELDS, CLS_ID, GRAPH_SLOT, IGNORE, INPUT_FIELDS, MASK_ID, PAD_ID, ROOT_SLOT, SEP_ID, SPECIAL_TOKENS,
+from .batch import (BATCH_FIELDS, CLS_ID, GRAPH_SLOT, IGNORE, INPUT_FIELDS, MASK_ID, PAD_ID, ROOT_SLOT, SELECTIONS, SEP_ID, SPECIAL_TOKENS,
                             hops, pad_fields)
 from .core import atomic_write_bytes, atomic_write_text, load_weights, read_json_file, strict_fields
 
 # %% auto #0
-__all__ = ['ATTN_IMPLS', 'FLEX_TABLE_QBLOCK', 'RUNTIME_FIELDS', 'GraphMERConfig', 'decay_index', 'decay_table', 'synthetic_batch',
-           'head_positions', 'relation_matvec', 'HGAT', 'attention_mask', 'eager_attention', 'flex_attention_fn',
-           'eager_attention_fn', 'EncoderLayer', 'GraphMER', 'check_batch', 'layout_position', 'tail_exact_match',
-           'graphmer_loss', 'check_flex_agreement', 'overfit']
+__all__ = ['ATTN_IMPLS', 'FLEX_TABLE_QBLOCK', 'CHECK_ENV', 'RUNTIME_FIELDS', 'GraphMERConfig', 'decay_index', 'decay_table',
+           'synthetic_batch', 'head_positions', 'relation_matvec', 'selection', 'HGAT', 'attention_mask',
+           'eager_attention', 'flex_attention_fn', 'eager_attention_fn', 'EncoderLayer', 'GraphMER', 'check_batch',
+           'layout_position', 'tail_exact_match', 'graphmer_loss', 'check_flex_agreement', 'overfit']
 
 # %% ../nbs/12_model.ipynb #0ee21522
 ATTN_IMPLS = ("eager", "flex", "auto")
@@ -152,12 +152,18 @@ def head_positions(batch: dict, b, n, max_span: int):
     return pos, ok
 
 def relation_matvec(x, W, r):
-    "Row k of the result is W[r[k]] @ x[k]; one batched product per relation type present."
-    out = torch.zeros_like(x)
-    for rel in r.unique().tolist():
-        sel = (r == rel).nonzero(as_tuple=True)[0]
-        out = out.index_copy(0, sel, x[sel] @ W[rel].T)
-    return out
+    "Row k of the result is W[r[k]] @ x[k]: one product with every relation's matrix, then a gather (no loop over the relations present, no host sync)."
+    R, H_out, H_in = W.shape
+    y = (x @ W.reshape(R * H_out, H_in).T).view(-1, R, H_out)
+    return y.gather(1, r.view(-1, 1, 1).expand(-1, 1, H_out)).squeeze(1)
+
+def selection(batch: dict, name: str):
+    "(flat positions, real) of `SELECTIONS[name]`: the batch's `index_fields` with the rule re-applied there, or (without them) found here, which waits for the device."
+    rule = SELECTIONS[name](batch).flatten()
+    if f"{name}_index" in batch:
+        idx = batch[f"{name}_index"]; return idx, batch[f"{name}_ok"] & rule[idx]
+    idx = rule.nonzero()[:, 0]
+    return idx, torch.ones_like(idx, dtype=torch.bool)
 
 # %% ../nbs/12_model.ipynb #09b7d36d
 class HGAT(nn.Module):
@@ -169,7 +175,8 @@ class HGAT(nn.Module):
         self.max_span, self.p = max_span, param_dropout
 
     def forward(self, x, batch: dict, return_attn: bool = False):
-        b, n = (batch["valid"] & (batch["slot"] >= 0) & (batch["rel"] > 0)).nonzero(as_tuple=True)
+        idx, real = selection(batch, "hgat")
+        b, n = idx // x.shape[1], idx % x.shape[1]
         t, r = x[b, n], batch["rel"][b, n]
         pos, ok = head_positions(batch, b, n, self.max_span)
         h = x[b[:, None], pos]                                                   # (k, m, H)
@@ -178,8 +185,9 @@ class HGAT(nn.Module):
         u, v = torch.einsum("rij,ri->rj", W, a[:, :H]), torch.einsum("rij,ri->rj", W, a[:, H:])
         e = F.leaky_relu((u[r] * t).sum(-1, keepdim=True) + torch.einsum("kmh,kh->km", h, v[r]), 0.01)
         alpha = e.masked_fill(~ok, float("-inf")).softmax(-1)
-        x = x.index_put((b, n), t + relation_matvec(torch.einsum("km,kmh->kh", alpha, h), W, r))
-        return (x, dict(alpha=alpha, mask=ok, b=b, n=n)) if return_attn else x
+        delta = relation_matvec(torch.einsum("km,kmh->kh", alpha, h), W, r) * real[:, None]   # padding entries add nothing
+        x = x.index_put((b, n), delta, accumulate=True)                                        # = t + delta at each leaf
+        return (x, dict(alpha=alpha[real], mask=ok[real], b=b[real], n=n[real])) if return_attn else x
 
 # %% ../nbs/12_model.ipynb #0aee8e8d
 def attention_mask(slot, valid):
@@ -292,6 +300,18 @@ def check_batch(batch: dict, cfg: GraphMERConfig):
     if bool(((batch["root_idx"] >= cfg.max_roots) & v).any()): raise ValueError(f"root_idx >= max_roots={cfg.max_roots}")
     if bool(((batch["input_ids"] >= cfg.vocab_size) & v).any()): raise ValueError(f"token id >= vocab_size={cfg.vocab_size}")
 
+@patch
+def check_inputs(self: GraphMER, batch: dict):
+    "`check_batch` against this model's configuration (the trainer calls it on the host, before a batch goes to a GPU)."
+    check_batch(batch, self.config)
+
+CHECK_ENV = "GRAPHMER_CHECK_BATCHES"   # set to 1: check batches on the GPU too (each check waits for the device)
+
+def _checks_batch(batch: dict) -> bool:
+    "Whether `forward` checks this batch: always on the CPU, on a GPU only when CHECK_ENV is set (the trainer checks its batches on the host)."
+    if torch.compiler.is_compiling(): return False
+    return batch["input_ids"].device.type == "cpu" or os.environ.get(CHECK_ENV) == "1"
+
 def _impl(cfg: GraphMERConfig, device) -> str:
     return ("flex" if device.type == "cuda" else "eager") if cfg.attn_impl == "auto" else cfg.attn_impl
 
@@ -328,28 +348,30 @@ def attention(self: GraphMER, batch: dict, device) -> Callable:
 def lm_logits(self: GraphMER, h): return F.linear(self.lm_transform(h), self.tok_emb.weight, self.lm_bias)
 
 @patch
-def _sbo_logits(self: GraphMER, hidden, batch, sel):
-    "SBO logits at the (B, N) positions `sel`, from the span boundaries and the relative position."
-    b, n = sel.nonzero(as_tuple=True)
+def _sbo_logits(self: GraphMER, hidden, batch, idx):
+    "SBO logits at the flat positions `idx`, from the span boundaries and the relative position."
+    b, n = idx // hidden.shape[1], idx % hidden.shape[1]
     left, right = hidden[b, batch["sbo_left"][b, n]], hidden[b, batch["sbo_right"][b, n]]
     p = self.sbo_pos(batch["sbo_pos"][b, n].clamp(max=self.config.sbo_max_pos))
     return F.linear(self.sbo_mlp(torch.cat([left, right, p], -1)), self.tok_emb.weight, self.sbo_bias)
 
 @patch
 def forward(self: GraphMER, batch: dict, logits_at=None) -> dict:
-    "hidden (B,N,H); logits (k,V) at `logits_mask` (default: labelled positions; 'all' -> (B,N,V)); sbo_logits at `sbo_mask`."
-    check_batch(batch, self.config)
+    "hidden (B,N,H); logits (k,V) at the flat positions `logits_index` (default: labelled positions; 'all' -> (B,N,V)); sbo_logits at `sbo_index`; `*_ok` marks real rows."
+    if _checks_batch(batch): check_batch(batch, self.config)
     x = self.embed(batch)
     attend = self.attention(batch, x.device)
     for layer in self.layers: x = layer(x, attend)
     out = dict(hidden=x)
     if isinstance(logits_at, str) and logits_at == "all": out["logits"] = self.lm_logits(x)
     else:
-        if logits_at is None and "labels" in batch: logits_at = batch["labels"] != IGNORE
-        if logits_at is not None: out["logits"], out["logits_mask"] = self.lm_logits(x[logits_at]), logits_at
+        if logits_at is None and "labels" in batch: idx, ok = selection(batch, "pred")
+        elif logits_at is not None: idx = logits_at.flatten().nonzero()[:, 0]; ok = torch.ones_like(idx, dtype=torch.bool)
+        if logits_at is not None or "labels" in batch:
+            out["logits"], out["logits_index"], out["logits_ok"] = self.lm_logits(x.flatten(0, 1)[idx]), idx, ok
     if "sbo_pos" in batch and "labels" in batch:
-        sel = batch["is_mlm"] & (batch["labels"] != IGNORE) & (batch["sbo_pos"] > 0)
-        out["sbo_logits"], out["sbo_mask"] = self._sbo_logits(x, batch, sel), sel
+        idx, ok = selection(batch, "sbo")
+        out["sbo_logits"], out["sbo_index"], out["sbo_ok"] = self._sbo_logits(x, batch, idx), idx, ok
     return out
 
 @patch
@@ -367,39 +389,45 @@ def layout_position(batch: dict, R: int, L: int):
 
 # %% ../nbs/12_model.ipynb #72884b74
 def _mean(x, sel=None):
-    if sel is not None: x = x[sel]
-    return x.sum() / max(x.numel(), 1)
+    "Mean of `x` over the entries where `sel` (all when None), 0 when there are none; masks instead of boolean indexing, so no host sync."
+    if sel is None: return x.sum() / max(x.numel(), 1)
+    sel = sel.to(x.dtype); return (x * sel).sum() / sel.sum().clamp(min=1)
 
 def tail_exact_match(hit, group):
-    "(number of whole tails, how many have every token right) from per-token `hit` and their `group` ids."
-    if group.numel() == 0: return 0, hit.new_zeros(()).float()
-    _, inv = group.unique(return_inverse=True)
-    n = int(inv.max()) + 1
-    ok = torch.ones(n, device=hit.device).scatter_reduce(0, inv, hit.float(), "amin")
-    return n, ok.sum()
+    "(number of whole tails, how many have every token right) as tensors, from per-token `hit` and their `group` ids (-1: not a tail token); no host sync."
+    real = group >= 0
+    g, order = torch.sort(torch.where(real, group, torch.iinfo(group.dtype).max), stable=True)
+    first = torch.ones_like(real); first[1:] = g[1:] != g[:-1]
+    seg, real = first.long().cumsum(0) - 1, real[order]          # each token's tail, numbered densely in sorted order
+    ok = torch.ones(len(g), device=hit.device).scatter_reduce(0, seg, torch.where(real, hit[order].float(), 1.0), "amin")
+    is_tail = torch.zeros(len(g), dtype=torch.bool, device=hit.device).scatter(0, seg, real)
+    return (first & real).sum(), (ok * is_tail).sum()
 
 def graphmer_loss(outputs: dict, batch: dict,
                   mnm_weight: float = 1.0,   # weight of MNM (leaf) positions relative to MLM (root) positions in the CE mean
                  ) -> dict:
     "loss (MLM+MNM cross-entropy over every masked position + SBO) and detached metrics."
-    sel = outputs["logits_mask"]
-    labels, logits = batch["labels"][sel], outputs["logits"].float()
-    keep = labels != IGNORE                                  # a custom logits_at may include unlabelled positions
-    labels, logits = labels[keep], logits[keep]
-    ce = F.cross_entropy(logits, labels, reduction="none")
-    hit = logits.argmax(-1) == labels
-    mlm, mnm = batch["is_mlm"][sel][keep], batch["is_mnm"][sel][keep]
-    sbo = outputs.get("sbo_logits")
-    sbo_ce = F.cross_entropy(sbo.float(), batch["labels"][outputs["sbo_mask"]], reduction="none") if sbo is not None else ce[:0]
-    group = batch["tail_group"][sel][keep][mnm] if "tail_group" in batch else labels[:0]
-    n_tails, tails_ok = tail_exact_match(hit[mnm][group >= 0], group[group >= 0])
-    w = torch.where(mnm, torch.as_tensor(float(mnm_weight), device=ce.device), torch.ones_like(ce))
-    weighted = (ce * w).sum() / w.sum().clamp(min=1e-9) if ce.numel() else ce.sum()   # = the plain mean when mnm_weight == 1
-    r = dict(loss=weighted + _mean(sbo_ce), mlm_mnm_loss=_mean(ce), mlm_loss=_mean(ce, mlm), mnm_loss=_mean(ce, mnm),
-             mlm_acc=_mean(hit.float(), mlm), mnm_acc=_mean(hit.float(), mnm), mnm_tail_acc=tails_ok / max(n_tails, 1),
-             sbo_loss=_mean(sbo_ce))
+    idx, logits = outputs["logits_index"], outputs["logits"].float()
+    def at(k): return batch[k].flatten()[idx]
+    labels = at("labels")
+    ok = outputs["logits_ok"] & (labels != IGNORE)           # padding rows, and unlabelled positions a custom logits_at included
+    ce = F.cross_entropy(logits, labels.masked_fill(~ok, IGNORE), ignore_index=IGNORE, reduction="none")   # 0 where not ok
+    hit = (logits.argmax(-1) == labels) & ok
+    mlm, mnm = at("is_mlm") & ok, at("is_mnm") & ok
+    sbo, sbo_ok = outputs.get("sbo_logits"), ok[:0]
+    if sbo is not None:
+        sbo_lab = batch["labels"].flatten()[outputs["sbo_index"]]; sbo_ok = outputs["sbo_ok"] & (sbo_lab != IGNORE)
+        sbo_ce = F.cross_entropy(sbo.float(), sbo_lab.masked_fill(~sbo_ok, IGNORE), ignore_index=IGNORE, reduction="none")
+    else: sbo_ce = ce[:0]
+    group = torch.where(mnm, at("tail_group"), -1) if "tail_group" in batch else torch.full_like(labels, -1)
+    n_tails, tails_ok = tail_exact_match(hit, group)
+    w = torch.where(mnm, float(mnm_weight), 1.0) * ok
+    weighted = (ce * w).sum() / w.sum().clamp(min=1e-9)      # = the plain mean when mnm_weight == 1
+    r = dict(loss=weighted + _mean(sbo_ce, sbo_ok), mlm_mnm_loss=_mean(ce, ok), mlm_loss=_mean(ce, mlm), mnm_loss=_mean(ce, mnm),
+             mlm_acc=_mean(hit.float(), mlm), mnm_acc=_mean(hit.float(), mnm), mnm_tail_acc=tails_ok / n_tails.clamp(min=1),
+             sbo_loss=_mean(sbo_ce, sbo_ok))
     r = {k: (v if k == "loss" else v.detach()) for k, v in r.items()}
-    return r | dict(n_mlm=int(mlm.sum()), n_mnm=int(mnm.sum()), n_tails=n_tails, n_sbo=int(sbo_ce.numel()))
+    return r | dict(n_mlm=mlm.sum(), n_mnm=mnm.sum(), n_tails=n_tails, n_sbo=sbo_ok.sum())   # counts stay tensors: reading them waits for the device
 
 # %% ../nbs/12_model.ipynb #b5650fe2
 def check_flex_agreement(cfg: GraphMERConfig, batch: dict, device="cpu", grads: bool = True, atol: float = 2e-4) -> dict:

@@ -69,18 +69,23 @@ def batch_streams(samples_dir, vocab_size: int,
                   seed: int = 0,
                   mlm_prob: float = 0.15, mnm_prob: float = 0.15,
                   workers: int = 0,             # DataLoader worker processes for training batches
+                  pin_memory: bool = False,     # pinned host memory (faster copies to a GPU)
+                  index_multiple: int | None = 64,  # `index_fields` padded to this multiple (None: the model finds its positions itself)
                   leaves: bool = True,          # False: code tokens only (the text-only ablation)
                   seed_streams: dict | None = None):  # {stream: [multiplier, offset]} (`TrainConfig.seed_streams`); None: SEED_STREAMS
     "(train_batches(epoch), val_batches(batch_size)) for `Trainer`."
     def train_batches(epoch: int):
         ds = LeafyChainDataset(samples_dir, "train", shuffle=True, seed=seed); ds.set_epoch(epoch)
-        coll = Collator(vocab_size, layout, mlm_prob, mnm_prob, seed=stream_seed(seed, "train_masks", epoch, seed_streams), leaves=leaves)
-        return DataLoader(ds, batch_size=batch_size, collate_fn=coll, num_workers=workers, drop_last=True,
+        coll = Collator(vocab_size, layout, mlm_prob, mnm_prob, seed=stream_seed(seed, "train_masks", epoch, seed_streams), leaves=leaves,
+                        index_multiple=index_multiple)
+        return DataLoader(ds, batch_size=batch_size, collate_fn=coll, num_workers=workers, drop_last=True, pin_memory=pin_memory,
+                          prefetch_factor=4 if workers else None,
                           generator=torch.Generator().manual_seed(stream_seed(seed, "train_loader", epoch, seed_streams)), persistent_workers=False)
     def val_batches(bs: int, split: str = "val",   # split='test': the inductive test windows, masked the same way
                     max_batches: int | None = None):  # only the first batches (the same ones, masked the same way)
         ds = LeafyChainDataset(samples_dir, split, shuffle=False, seed=seed)
-        coll = Collator(vocab_size, layout, mlm_prob, mnm_prob, seed=stream_seed(seed, "eval_masks", 0, seed_streams), leaves=leaves)
+        coll = Collator(vocab_size, layout, mlm_prob, mnm_prob, seed=stream_seed(seed, "eval_masks", 0, seed_streams), leaves=leaves,
+                        index_multiple=index_multiple)
         return list(islice(DataLoader(ds, batch_size=bs, collate_fn=coll, num_workers=0), max_batches))
     return train_batches, val_batches
 
@@ -106,8 +111,7 @@ def frequency_baseline(samples_dir, vocab_size: int, val: list) -> dict:
 # %% ../nbs/13_pretrain.ipynb #f61ba8ae
 def apply_window(batch: dict, R: int) -> dict:
     "Hide every position whose root index is >= R (roots, their leaves, their labels and spans reaching them)."
-    keep = batch["root_idx"] < R
-    if bool(keep[batch["valid"]].all()): return batch
+    keep = batch["root_idx"] < R                 # applied even when it hides nothing: asking would wait for the device
     b = dict(batch); b["valid"] = batch["valid"] & keep
     drop = ~b["valid"]
     b["labels"] = batch["labels"].masked_fill(drop, IGNORE)

@@ -84,7 +84,7 @@ MODEL_SIZES = {"tiny": GraphMERConfig.tiny, "base": GraphMERConfig.base}
 LAYOUTS = ("compact", "full")
 PROGRESS = ("auto", "text", False)
 MIN_VOCAB = len(SPECIAL_TOKENS) + 256   # the smallest vocabulary: the special tokens and the 256 bytes
-RUN_ID_IGNORES = ("run_dir", "resume", "progress", "device", "workers", "save_every_minutes")   # parameters that do not change what a run is: left out of its id
+RUN_ID_IGNORES = ("run_dir", "resume", "progress", "device", "workers", "save_every_minutes", "compile")   # parameters that do not change what a run is: left out of its id
 
 def _need(ok: bool, msg: str):
     if not ok: raise ValueError(msg)
@@ -129,6 +129,7 @@ class RunConfig(Parameters):
     test_triple_frac: float = 0.01  # share of triples held out as the transductive test split (at most 5,000)
     variant: str = "graphmer"    # 'graphmer', or an ablation of VARIANTS: 'text_only' (no leaves, no H-GAT), 'no_decay' (no attention decay)
     workers: int = 0             # DataLoader worker processes
+    compile: bool = False        # torch.compile the model (on a GPU: faster after the first steps, which compile)
     mnm_weight: str = "[[0, 1.0]]"  # curriculum of the MNM loss weight, JSON [[step, weight], ...] (linear between points)
     window: str = "[[0, 128]]"   # curriculum of the window length in roots, JSON [[step, roots], ...] (held until the next point)
     progress: str|bool = "auto"  # 'auto' (widget in JupyterLab), 'text' (a text bar, e.g. in papermill logs), or False
@@ -168,7 +169,8 @@ def train_config(self: RunConfig) -> TrainConfig:
     "The trainer's settings (before the phase resolves those left to it)."
     return TrainConfig(steps=self.steps, batch_size=self.batch_size, grad_accum=self.grad_accum, lr=self.lr, warmup=self.warmup,
                        seed=self.seed, device=self.device, phase=self.phase, eval_every=self.eval_every or None,
-                       mnm_weight=json.loads(self.mnm_weight), window=json.loads(self.window), save_every_minutes=self.save_every_minutes)
+                       mnm_weight=json.loads(self.mnm_weight), window=json.loads(self.window), save_every_minutes=self.save_every_minutes,
+                       compile=self.compile)
 
 @patch(as_prop=True)
 def kg_path(self: RunConfig) -> Path: return project_path(self.kg_dir) if self.kg_dir else kg_dir_for()
@@ -384,7 +386,8 @@ def build_model(self: Training) -> GraphMER:
     self.model = GraphMER(self.model_cfg)
     self.n_params = sum(p.numel() for p in self.model.parameters())
     self.train_batches, self.val_batches = batch_streams(self.data_dir / "samples", self.tok.vocab_size, self.train_cfg.batch_size, c.layout, c.seed,
-                                                         self.train_cfg.mlm_prob, workers=c.workers, leaves=spec.leaves, seed_streams=self.train_cfg.seed_streams)
+                                                         self.train_cfg.mlm_prob, workers=c.workers, leaves=spec.leaves, seed_streams=self.train_cfg.seed_streams,
+                                                         pin_memory=self.device.type == "cuda")
     data = dict(kg_dir=str(self.kg_path), data_dir=str(self.data_dir), prep_key=prep["key"], vocab_size=self.tok.vocab_size, layout=c.layout, val_frac=c.val_frac,
                 n_train=prep["n_train"], n_val=prep["n_val"], n_test=prep["n_test"], n_test_triples=prep["n_test_triples"],
                 test_frac=c.test_frac, split_group=c.split_group, test_triple_frac=c.test_triple_frac)

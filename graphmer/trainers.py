@@ -84,6 +84,7 @@ class TrainConfig:
     bf16: bool = True            # bf16 autocast on CUDA (CPU trains in fp32)
     log_every: int = 10          # steps between rows of metrics.csv
     tensorboard: bool = False    # also log to run_dir/tensorboard
+    compile: bool = False        # torch.compile the model (worth it on a GPU; the first steps compile)
 
     @classmethod
     def from_dict(cls, d: dict) -> "TrainConfig":
@@ -290,7 +291,9 @@ class Trainer:
         if self.world > 1:
             from torch.nn.parallel import DistributedDataParallel as DDP
             self.model = DDP(self.raw, device_ids=[self.device.index] if self.device.type == "cuda" else None, find_unused_parameters=True)
-        self.opt = torch.optim.AdamW(param_groups(model, cfg.weight_decay), lr=cfg.lr, betas=tuple(cfg.betas), eps=cfg.eps)
+        if cfg.compile: self.model = torch.compile(self.model)   # compiles on the first steps (and once more when shapes start to vary)
+        self.opt = torch.optim.AdamW(param_groups(model, cfg.weight_decay), lr=cfg.lr, betas=tuple(cfg.betas), eps=cfg.eps,
+                                     fused=self.device.type == "cuda" or None)   # fused: one kernel for the whole update on a GPU
         self.sched = torch.optim.lr_scheduler.LambdaLR(self.opt, lambda s: lr_factor(s, cfg.warmup, cfg.steps, cfg.min_lr_ratio))
         self.state = dict(step=0, epoch=0, batch_in_epoch=0, samples=0, tokens=0, bad_steps=0, best=None, best_step=None,
                           evals_since_best=0, wall_s=0.0, stopped=None)
@@ -308,28 +311,29 @@ def _autocast(device: torch.device, bf16: bool):
 
 @patch
 def train_step(self: Trainer, micro_batches: list) -> dict|None:
-    "Forward/backward over this process's micro-batches and one optimizer step; None when the loss was not finite (on any process)."
+    "Forward/backward over this process's micro-batches and one optimizer step; None when the loss or the gradients were not finite (on any process)."
     self.raw.train(); self.opt.zero_grad(set_to_none=True)
-    logs, n = [], len(micro_batches)
+    outs, n = [], len(micro_batches)
     for i, b in enumerate(micro_batches):
+        if self.device.type != "cpu" and hasattr(self.raw, "check_inputs"): self.raw.check_inputs(b)   # on the host, before the copy
         b = _to(b, self.device)
         sync = self.world == 1 or i == n - 1       # several processes: gradients are averaged across them on the last micro-batch only
         with (nullcontext() if sync else self.model.no_sync()):
             with _autocast(self.device, self.cfg.bf16): out = self.loss_fn(self.model, b, self.state["step"], self.cfg)
             kill_point("step:forward")
-            if not _all_finite(out["loss"], self.world):
-                self.opt.zero_grad(set_to_none=True); return None
             (out["loss"] / n).backward(); kill_point("step:backward")
-        logs.append({k: float(v) for k, v in out.items() if k != "loss" and not isinstance(v, (list, dict))} | dict(loss=float(out["loss"].detach())))
+        outs.append({k: v.detach().double() for k, v in out.items() if torch.is_tensor(v) and v.dim() == 0})
     gnorm = torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.cfg.clip if self.cfg.clip else float("inf"))
-    if not torch.isfinite(gnorm): self.opt.zero_grad(set_to_none=True); return None
+    keys = list(outs[0]) + ["grad_norm"]
+    vals = torch.stack([torch.stack([o[k] for k in keys[:-1]] + [gnorm.double()]) for o in outs])   # (micro-batches, metrics) on the device
+    if not _all_finite(vals[:, [keys.index("loss"), len(keys) - 1]], self.world):   # the step's one wait for the device
+        self.opt.zero_grad(set_to_none=True); return None
     self.opt.step(); kill_point("step:optimizer"); self.sched.step()
-    avg = {k: float(np.mean([l[k] for l in logs if k in l])) for k in logs[0]}
-    return _mean_across(avg, self.world) | dict(grad_norm=float(gnorm))
+    return _mean_across(dict(zip(keys, vals.mean(0).tolist())), self.world)
 
-def _all_finite(loss: torch.Tensor, world: int) -> bool:
-    "Whether the loss is finite here and, with several processes, on all of them (they must skip a step together)."
-    ok = torch.isfinite(loss.detach()).to(torch.int32)
+def _all_finite(x: torch.Tensor, world: int) -> bool:
+    "Whether every value of `x` is finite here and, with several processes, on all of them (they must skip a step together)."
+    ok = torch.isfinite(x.detach()).all().to(torch.int32)
     if world > 1:
         import torch.distributed as dist
         dist.all_reduce(ok, op=dist.ReduceOp.MIN)
@@ -372,6 +376,8 @@ def evaluate_batches(model: torch.nn.Module, loss_fn: Callable, batches: Iterabl
             if device.type == "cuda": torch.cuda.empty_cache()
             print(f"out of memory during evaluation: retrying with batch size {max(1, b['input_ids'].shape[0] // 2)}", file=sys.stderr)
             todo[0:0] = _split(b); continue
+        scalars = [k for k, v in out.items() if torch.is_tensor(v) and v.dim() == 0]
+        if scalars: out = out | dict(zip(scalars, torch.stack([out[k].detach().double() for k in scalars]).tolist()))   # one read per batch
         w = dict(mlm=out.get("n_mlm", 1), mnm=out.get("n_mnm", 1), tails=out.get("n_tails", 1), sbo=out.get("n_sbo", 1))
         for k, v in out.items():
             if isinstance(v, (list, dict)) or k.startswith("n_"): continue

@@ -162,7 +162,7 @@ def test_flex_refuses_to_train_on_cpu(full):
 # ---- loss ---------------------------------------------------------------------------------------------------------
 def test_tail_exact_match():
     n, ok = tail_exact_match(torch.tensor([True, True, False, True, True]), torch.tensor([7, 7, 9, 9, 3]))
-    assert (n, int(ok)) == (3, 2)
+    assert (int(n), int(ok)) == (3, 2)
 
 def test_loss_parts(model, full):
     with torch.no_grad(): out = model(full); L_ = graphmer_loss(out, full)
@@ -231,3 +231,42 @@ def test_mnm_weight_curriculum_and_run_config(tmp_path):
     assert json.loads((tmp_path / "config.json").read_text())["train"] == {"steps": 3}
     m2 = GraphMER.from_pretrained(tmp_path)
     assert torch.equal(m2(b)["hidden"], out["hidden"])
+
+# ---- the sync-free step (issue 13): index fields, relation products, no host waits -----------------------------------
+def test_relation_matvec_matches_a_loop():
+    from graphmer.models import relation_matvec
+    torch.manual_seed(0); W, x, r = torch.randn(5, 8, 8), torch.randn(30, 8), torch.randint(0, 5, (30,))
+    torch.testing.assert_close(relation_matvec(x, W, r), torch.stack([W[r[k]] @ x[k] for k in range(30)]))
+
+@pytest.mark.parametrize("window", [R, 6])
+def test_index_fields_give_the_same_step(window):
+    "A batch with the collator's index fields trains exactly like one without (forward, loss, metrics, gradients), windowed or not."
+    from graphmer.data import index_fields
+    from graphmer.pretrain import apply_window
+    cfg = small(dropout=0.0, relation_dropout=0.0)
+    b = synthetic_batch(cfg, B=3, R=R, layout="compact", seed=4)
+    got = []
+    for batch in (b, index_fields(b, multiple=16)):
+        torch.manual_seed(0); m = GraphMER(cfg).train()
+        batch = apply_window(batch, window)
+        L_ = graphmer_loss(m(batch), batch, mnm_weight=0.5); L_["loss"].backward()
+        got.append(({k: float(v) for k, v in L_.items()}, {k: p.grad for k, p in m.named_parameters() if p.grad is not None}))
+    (la, ga), (lb, gb) = got
+    assert la["n_mlm"] > 0 and la["n_mnm"] > 0 and la["n_tails"] > 0
+    assert la.keys() == lb.keys() and all(abs(la[k] - lb[k]) < 1e-5 for k in la), (la, lb)
+    assert ga.keys() == gb.keys() and "hgat.W" in ga
+    for k in ga: torch.testing.assert_close(ga[k], gb[k], atol=1e-6, rtol=1e-5)
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="host-device synchronisation exists only with a GPU")
+def test_training_step_never_waits_for_the_gpu():
+    "Forward, loss and backward of a batch with index fields run under torch.cuda.set_sync_debug_mode('error')."
+    from graphmer.data import index_fields
+    cfg = small()
+    b = {k: v.cuda() for k, v in index_fields(synthetic_batch(cfg, B=3, R=R, layout="compact", seed=4)).items()}
+    m = GraphMER(cfg).cuda().train()
+    torch.cuda.set_sync_debug_mode("error")
+    try:
+        with torch.autocast("cuda", dtype=torch.bfloat16): L_ = graphmer_loss(m(b), b)
+        L_["loss"].backward()
+    finally: torch.cuda.set_sync_debug_mode(0)
+    assert torch.isfinite(L_["loss"])
