@@ -20,10 +20,10 @@ from .batch import (BATCH_FIELDS, CLS_ID, GRAPH_SLOT, IGNORE, INPUT_FIELDS, MASK
 from .core import atomic_write_bytes, atomic_write_text, load_weights, read_json_file, strict_fields
 
 # %% auto #0
-__all__ = ['ATTN_IMPLS', 'FLEX_TABLE_QBLOCK', 'CHECK_ENV', 'RUNTIME_FIELDS', 'GraphMERConfig', 'decay_index', 'decay_table',
-           'synthetic_batch', 'head_positions', 'relation_matvec', 'selection', 'HGAT', 'attention_mask',
-           'eager_attention', 'flex_attention_fn', 'eager_attention_fn', 'EncoderLayer', 'GraphMER', 'check_batch',
-           'layout_position', 'tail_exact_match', 'graphmer_loss', 'check_flex_agreement', 'overfit']
+__all__ = ['ATTN_IMPLS', 'FLEX_TABLE_QBLOCK', 'CHECK_ENV', 'FLEX_MIN_POSITIONS', 'RUNTIME_FIELDS', 'GraphMERConfig',
+           'decay_index', 'decay_table', 'synthetic_batch', 'head_positions', 'relation_matvec', 'selection', 'HGAT',
+           'attention_mask', 'eager_attention', 'flex_attention_fn', 'eager_attention_fn', 'EncoderLayer', 'GraphMER',
+           'check_batch', 'layout_position', 'tail_exact_match', 'graphmer_loss', 'check_flex_agreement', 'overfit']
 
 # %% ../nbs/12_model.ipynb #0ee21522
 ATTN_IMPLS = ("eager", "flex", "auto")
@@ -46,7 +46,7 @@ class GraphMERConfig:
     learned_positions: bool = False  # ablation: add a learned embedding of the root index
     slot_embeddings: bool = True   # learned embedding of the leaf slot 0..L-1 on leaves (False = SPEC §5 exactly, see below)
     relation_dropout: float = 0.3  # dropout on the H-GAT relation parameters W_r, a_r
-    attn_impl: str = "eager"       # 'eager' (exact, any device), 'flex' (FlexAttention), 'auto' (flex on CUDA)
+    attn_impl: str = "eager"       # 'eager' (exact, any device), 'flex' (FlexAttention), 'auto' (flex on CUDA for long inputs, see FLEX_MIN_POSITIONS)
     hgat_max_span: int = 8         # cap m on the head-mention length used by H-GAT
     sbo_max_pos: int = 16          # positions inside a masked span beyond this share one embedding
 
@@ -312,8 +312,12 @@ def _checks_batch(batch: dict) -> bool:
     if torch.compiler.is_compiling(): return False
     return batch["input_ids"].device.type == "cpu" or os.environ.get(CHECK_ENV) == "1"
 
-def _impl(cfg: GraphMERConfig, device) -> str:
-    return ("flex" if device.type == "cuda" else "eager") if cfg.attn_impl == "auto" else cfg.attn_impl
+FLEX_MIN_POSITIONS = 512   # attn_impl='auto': FlexAttention on CUDA from this many positions (the full layout's 1,025), eager below (compact ≈ 160)
+
+def _impl(cfg: GraphMERConfig, device, positions: int) -> str:
+    "The attention path of a forward: the configured one, or for 'auto' the one measured faster at this length (benchmarks/results/gpu_throughput.json)."
+    if cfg.attn_impl != "auto": return cfg.attn_impl
+    return "flex" if device.type == "cuda" and positions >= FLEX_MIN_POSITIONS else "eager"
 
 @patch
 def embed(self: GraphMER, batch: dict):
@@ -337,7 +341,7 @@ def decay(self: GraphMER):
 @patch
 def attention(self: GraphMER, batch: dict, device) -> Callable:
     "`attend(q, k, v)` of this forward: the configured attention path with this batch's mask and decay."
-    impl = _impl(self.config, device)
+    impl = _impl(self.config, device, batch["slot"].shape[1])
     if impl == "flex" and device.type != "cuda" and self.training and torch.is_grad_enabled():
         raise RuntimeError("FlexAttention cannot train on CPU: use attn_impl='eager' (or 'auto')")
     fn = flex_attention_fn if impl == "flex" else eager_attention_fn

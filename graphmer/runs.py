@@ -84,7 +84,7 @@ MODEL_SIZES = {"tiny": GraphMERConfig.tiny, "base": GraphMERConfig.base}
 LAYOUTS = ("compact", "full")
 PROGRESS = ("auto", "text", False)
 MIN_VOCAB = len(SPECIAL_TOKENS) + 256   # the smallest vocabulary: the special tokens and the 256 bytes
-RUN_ID_IGNORES = ("run_dir", "resume", "progress", "device", "workers", "save_every_minutes", "compile")   # parameters that do not change what a run is: left out of its id
+RUN_ID_IGNORES = ("run_dir", "resume", "progress", "device", "workers", "save_every_minutes", "compile", "save_every")   # parameters that do not change what a run is: left out of its id
 
 def _need(ok: bool, msg: str):
     if not ok: raise ValueError(msg)
@@ -134,6 +134,7 @@ class RunConfig(Parameters):
     window: str = "[[0, 128]]"   # curriculum of the window length in roots, JSON [[step, roots], ...] (held until the next point)
     progress: str|bool = "auto"  # 'auto' (widget in JupyterLab), 'text' (a text bar, e.g. in papermill logs), or False
     save_every_minutes: float = 10.0  # also checkpoint when this much wall time passed since the last checkpoint (0: only every save_every steps)
+    save_every: int = 0          # steps between periodic checkpoints (0: the phase's, 25-500); on a GPU, where 100 steps take seconds, give thousands
     notebook = "train.ipynb"
 
     def __post_init__(self):
@@ -145,7 +146,8 @@ class RunConfig(Parameters):
               f"test_frac and test_triple_frac must be in [0, 0.5), got {self.test_frac!r}, {self.test_triple_frac!r}")
         _need(self.split_group in SPLIT_GROUPS, f"split_group={self.split_group!r}: choose {' or '.join(map(repr, SPLIT_GROUPS))}")
         _need(self.variant in VARIANTS, f"variant={self.variant!r}: choose one of {list(VARIANTS)}")
-        _need(_is_int(self.eval_every) and self.eval_every >= 0, f"eval_every must be a non-negative integer, got {self.eval_every!r}")
+        for k in ("eval_every", "save_every"):
+            v = getattr(self, k); _need(_is_int(v) and v >= 0, f"{k} must be a non-negative integer (0: the phase's default), got {v!r}")
         for k in ("mnm_weight", "window"):
             v = getattr(self, k)
             try: json.loads(v)
@@ -170,7 +172,7 @@ def train_config(self: RunConfig) -> TrainConfig:
     return TrainConfig(steps=self.steps, batch_size=self.batch_size, grad_accum=self.grad_accum, lr=self.lr, warmup=self.warmup,
                        seed=self.seed, device=self.device, phase=self.phase, eval_every=self.eval_every or None,
                        mnm_weight=json.loads(self.mnm_weight), window=json.loads(self.window), save_every_minutes=self.save_every_minutes,
-                       compile=self.compile)
+                       compile=self.compile, save_every=self.save_every or None)
 
 @patch(as_prop=True)
 def kg_path(self: RunConfig) -> Path: return project_path(self.kg_dir) if self.kg_dir else kg_dir_for()
