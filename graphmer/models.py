@@ -42,6 +42,7 @@ class GraphMERConfig:
     max_roots: int = 128           # largest R the model accepts (sizes the decay table)
     decay_lambda: float = 0.6      # λ of f(sp) = λ^GELU(√sp − p_h)
     use_decay: bool = True         # ablation: False = plain attention with the padding/graph-token mask
+    decay_head_share: float = 1.0  # share of the heads (the first ceil(share × heads)) that carry the decay; the others attend without it
     use_hgat: bool = True          # ablation: False = leaves are bare token embeddings
     learned_positions: bool = False  # ablation: add a learned embedding of the root index
     slot_embeddings: bool = True   # learned embedding of the leaf slot 0..L-1 on leaves (False = SPEC §5 exactly, see below)
@@ -54,6 +55,7 @@ class GraphMERConfig:
         if self.hidden % self.heads: raise ValueError(f"hidden={self.hidden} is not divisible by heads={self.heads}")
         if self.attn_impl not in ATTN_IMPLS: raise ValueError(f"attn_impl must be one of {ATTN_IMPLS}, got {self.attn_impl!r}")
         if not 0 < self.decay_lambda < 1: raise ValueError(f"decay_lambda must be in (0, 1), got {self.decay_lambda}")
+        if not 0 <= self.decay_head_share <= 1: raise ValueError(f"decay_head_share must be in [0, 1], got {self.decay_head_share}")
         if min(self.vocab_size, self.layers, self.ffn, self.max_roots, self.leaf_slots, self.hgat_max_span) < 1:
             raise ValueError("sizes must be positive")
 
@@ -334,9 +336,14 @@ def embed(self: GraphMER, batch: dict):
 
 @patch
 def decay(self: GraphMER):
-    "The (heads, max_roots+3) decay table, or None without decay."
-    if not self.config.use_decay: return None
-    return decay_table(self.p_head, F.softplus(self.graph_dist_raw), self.config.decay_lambda, self.config.max_roots)
+    "The (heads, max_roots+3) decay table (rows of 1 for the heads `decay_head_share` leaves free), or None without decay."
+    c = self.config
+    if not c.use_decay: return None
+    t = decay_table(self.p_head, F.softplus(self.graph_dist_raw), c.decay_lambda, c.max_roots)
+    if c.decay_head_share < 1:
+        free = torch.arange(c.heads, device=t.device) >= math.ceil(c.decay_head_share * c.heads)
+        t = torch.where(free[:, None], torch.ones_like(t), t)
+    return t
 
 @patch
 def attention(self: GraphMER, batch: dict, device) -> Callable:
