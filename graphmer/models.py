@@ -188,7 +188,7 @@ class HGAT(nn.Module):
         e = F.leaky_relu((u[r] * t).sum(-1, keepdim=True) + torch.einsum("kmh,kh->km", h, v[r]), 0.01)
         alpha = e.masked_fill(~ok, float("-inf")).softmax(-1)
         delta = relation_matvec(torch.einsum("km,kmh->kh", alpha, h), W, r) * real[:, None]   # padding entries add nothing
-        x = x.index_put((b, n), delta, accumulate=True)                                        # = t + delta at each leaf
+        x = x.index_put((b, n), delta.to(x.dtype), accumulate=True)                            # = t + delta at each leaf (bf16 under autocast)
         return (x, dict(alpha=alpha[real], mask=ok[real], b=b[real], n=n[real])) if return_attn else x
 
 # %% ../nbs/12_model.ipynb #0aee8e8d
