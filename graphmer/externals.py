@@ -241,10 +241,9 @@ def site_packages() -> list[Path]:
 _IPYTHON_BUILTINS = frozenset({"__IPYTHON__", "display", "get_ipython"})
 
 def _interpreter_builtins() -> dict:
-    "`vars(builtins)` without what an IPython kernel adds to it or replaces in it (`exit`, `quit`), nor `site`'s interactive helpers, so that the answers do not depend on where they are asked."
-    def where(v): return str(getattr(v, "__module__", "") or "") + " " + type(v).__module__
+    "`vars(builtins)` without what an IPython kernel adds to it, so that the answers do not depend on where they are asked."
     return {k: v for k, v in vars(builtins).items() if k not in _IPYTHON_BUILTINS
-            and not any(w.startswith(("IPython", "ipykernel", "_sitebuiltins")) for w in where(v).split())}
+            and not str(getattr(v, "__module__", "") or "").startswith(("IPython", "ipykernel"))}
 
 # %% ../nbs/09_externals.ipynb #09f763b7
 class ExternalIndex:
