@@ -12,6 +12,7 @@ from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 from fastcore.basics import patch
 from .core import atomic_write_text, default_corpus, resolve_relative, sha256_bytes
+from .pyextract import NOT_BUILTINS
 
 # %% auto #0
 __all__ = ['EXTERNALS_VERSION', 'KINDS', 'static_test', 'summarize', 'ModuleFile', 'stdlib_paths', 'site_packages',
@@ -238,11 +239,9 @@ def site_packages() -> list[Path]:
     return _with_pth(dirs)
 
 # %% ../nbs/09_externals.ipynb #a5531c7e
-_IPYTHON_BUILTINS = frozenset({"__IPYTHON__", "display", "get_ipython"})
-
 def _interpreter_builtins() -> dict:
-    "`vars(builtins)` without what an IPython kernel adds to it, so that the answers do not depend on where they are asked."
-    return {k: v for k, v in vars(builtins).items() if k not in _IPYTHON_BUILTINS
+    "`vars(builtins)` without `NOT_BUILTINS` and whatever else an IPython kernel puts there, so that the answers do not depend on where they are asked."
+    return {k: v for k, v in vars(builtins).items() if k not in NOT_BUILTINS
             and not str(getattr(v, "__module__", "") or "").startswith(("IPython", "ipykernel"))}
 
 # %% ../nbs/09_externals.ipynb #09f763b7

@@ -11,11 +11,13 @@ from fastcore.basics import patch
 from .core import module_name, resolve_relative
 
 # %% auto #0
-__all__ = ['BUILTIN_NAMES', 'BUILTIN_EXCEPTIONS', 'SITE_TYPES', 'Scope', 'local_slot', 'return_slot', 'bound_names',
-           'is_test_file', 'is_test_class', 'PyFile', 'extract_python']
+__all__ = ['NOT_BUILTINS', 'BUILTIN_NAMES', 'BUILTIN_EXCEPTIONS', 'SITE_TYPES', 'Scope', 'local_slot', 'return_slot',
+           'bound_names', 'is_test_file', 'is_test_class', 'PyFile', 'extract_python']
 
 # %% ../nbs/02_pyextract.ipynb #ef1b9056
-BUILTIN_NAMES = frozenset(dir(builtins))
+NOT_BUILTINS = frozenset({"exit", "quit", "help", "copyright", "credits", "license",   # `site`'s interactive helpers, which IPython replaces or hides
+                          "__IPYTHON__", "display", "get_ipython"})                    # what an IPython kernel adds
+BUILTIN_NAMES = frozenset(dir(builtins)) - NOT_BUILTINS   # the same in a terminal and in a Jupyter kernel, so the KG is too
 BUILTIN_EXCEPTIONS = frozenset(n for n, v in vars(builtins).items() if isinstance(v, type) and issubclass(v, BaseException))
 
 # %% ../nbs/02_pyextract.ipynb #ecf11d5d
