@@ -20,7 +20,8 @@ from .models import graphmer_loss
 from .trainers import piecewise, stream_seed
 
 # %% auto #0
-__all__ = ['PREP_VERSION', 'prepare_data', 'batch_streams', 'token_counts', 'frequency_baseline', 'apply_window', 'objective']
+__all__ = ['PREP_VERSION', 'STATIC_SHAPES', 'prepare_data', 'batch_streams', 'token_counts', 'frequency_baseline', 'apply_window',
+           'objective']
 
 # %% ../nbs/13_pretrain.ipynb #edfb2835
 PREP_VERSION = 2  # bump when the preparation below changes what it writes
@@ -63,6 +64,8 @@ def prepare_data(kg_dir,                    # KG directory (from build_kg)
     return res | dict(reused=False)
 
 # %% ../nbs/13_pretrain.ipynb #7e828ff3
+STATIC_SHAPES = dict(pad_multiple=32, index_multiple=256)   # what compiled training pads to: 8 batch shapes in 150 batches of 64 instead of 40, for 1 point more padding (benchmarks/batch_shapes.py)
+
 def batch_streams(samples_dir, vocab_size: int,
                   batch_size: int = 8,          # training micro-batch
                   layout: str = "compact",      # 'compact' or 'full' (same outputs, compact is faster)
@@ -71,13 +74,14 @@ def batch_streams(samples_dir, vocab_size: int,
                   workers: int = 0,             # DataLoader worker processes for training batches
                   pin_memory: bool = False,     # pinned host memory (faster copies to a GPU)
                   index_multiple: int | None = 64,  # `index_fields` padded to this multiple (None: the model finds its positions itself)
+                  pad_multiple: int = 16,       # compact layout: N padded to a multiple of this (fewer shapes for torch.compile: STATIC_SHAPES)
                   leaves: bool = True,          # False: code tokens only (the text-only ablation)
                   seed_streams: dict | None = None):  # {stream: [multiplier, offset]} (`TrainConfig.seed_streams`); None: SEED_STREAMS
     "(train_batches(epoch), val_batches(batch_size)) for `Trainer`."
     def train_batches(epoch: int):
         ds = LeafyChainDataset(samples_dir, "train", shuffle=True, seed=seed); ds.set_epoch(epoch)
         coll = Collator(vocab_size, layout, mlm_prob, mnm_prob, seed=stream_seed(seed, "train_masks", epoch, seed_streams), leaves=leaves,
-                        index_multiple=index_multiple)
+                        index_multiple=index_multiple, pad_multiple=pad_multiple)
         return DataLoader(ds, batch_size=batch_size, collate_fn=coll, num_workers=workers, drop_last=True, pin_memory=pin_memory,
                           prefetch_factor=4 if workers else None,
                           generator=torch.Generator().manual_seed(stream_seed(seed, "train_loader", epoch, seed_streams)), persistent_workers=False)
@@ -85,7 +89,7 @@ def batch_streams(samples_dir, vocab_size: int,
                     max_batches: int | None = None):  # only the first batches (the same ones, masked the same way)
         ds = LeafyChainDataset(samples_dir, split, shuffle=False, seed=seed)
         coll = Collator(vocab_size, layout, mlm_prob, mnm_prob, seed=stream_seed(seed, "eval_masks", 0, seed_streams), leaves=leaves,
-                        index_multiple=index_multiple)
+                        index_multiple=index_multiple, pad_multiple=pad_multiple)
         return list(islice(DataLoader(ds, batch_size=bs, collate_fn=coll, num_workers=0), max_batches))
     return train_batches, val_batches
 

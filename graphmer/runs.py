@@ -23,7 +23,7 @@ from .extract import build_kg, kg_dir_for, load_kg
 from .kge import train_kge
 from .models import GraphMER, GraphMERConfig
 from .ontology import ontology_dict, relation_vocab
-from .pretrain import prepare_data, batch_streams, frequency_baseline, objective
+from .pretrain import prepare_data, batch_streams, frequency_baseline, objective, STATIC_SHAPES
 from .rank import rank_metrics
 from .batch import SPECIAL_TOKENS
 from .tokenizer import CodeTokenizer
@@ -393,7 +393,7 @@ def build_model(self: Training) -> GraphMER:
     self.n_params = sum(p.numel() for p in self.model.parameters())
     self.train_batches, self.val_batches = batch_streams(self.data_dir / "samples", self.tok.vocab_size, self.train_cfg.batch_size, c.layout, c.seed,
                                                          self.train_cfg.mlm_prob, workers=c.workers, leaves=spec.leaves, seed_streams=self.train_cfg.seed_streams,
-                                                         pin_memory=self.device.type == "cuda")
+                                                         pin_memory=self.device.type == "cuda", **(STATIC_SHAPES if c.compile else {}))
     data = dict(kg_dir=str(self.kg_path), data_dir=str(self.data_dir), prep_key=prep["key"], vocab_size=self.tok.vocab_size, layout=c.layout, val_frac=c.val_frac,
                 n_train=prep["n_train"], n_val=prep["n_val"], n_test=prep["n_test"], n_test_triples=prep["n_test_triples"],
                 test_frac=c.test_frac, split_group=c.split_group, test_triple_frac=c.test_triple_frac)
