@@ -375,11 +375,10 @@ def forward(self: GraphMER, batch: dict, logits_at=None) -> dict:
     for layer in self.layers: x = layer(x, attend)
     out = dict(hidden=x)
     if isinstance(logits_at, str) and logits_at == "all": out["logits"] = self.lm_logits(x)
-    else:
-        if logits_at is None and "labels" in batch: idx, ok = selection(batch, "pred")
-        elif logits_at is not None: idx = logits_at.flatten().nonzero()[:, 0]; ok = torch.ones_like(idx, dtype=torch.bool)
-        if logits_at is not None or "labels" in batch:
-            out["logits"], out["logits_index"], out["logits_ok"] = self.lm_logits(x.flatten(0, 1)[idx]), idx, ok
+    elif logits_at is not None or "labels" in batch:
+        if logits_at is None: idx, ok = selection(batch, "pred")
+        else: idx = logits_at.flatten().nonzero()[:, 0]; ok = torch.ones_like(idx, dtype=torch.bool)
+        out["logits"], out["logits_index"], out["logits_ok"] = self.lm_logits(x.flatten(0, 1)[idx]), idx, ok
     if "sbo_pos" in batch and "labels" in batch:
         idx, ok = selection(batch, "sbo")
         out["sbo_logits"], out["sbo_index"], out["sbo_ok"] = self._sbo_logits(x, batch, idx), idx, ok
@@ -419,7 +418,7 @@ def graphmer_loss(outputs: dict, batch: dict,
                  ) -> dict:
     "loss (MLM+MNM cross-entropy over every masked position + SBO) and detached metrics."
     idx, logits = outputs["logits_index"], outputs["logits"].float()
-    def at(k): return batch[k].flatten()[idx]
+    def at(k, i=idx): return batch[k].flatten()[i]
     labels = at("labels")
     ok = outputs["logits_ok"] & (labels != IGNORE)           # padding rows, and unlabelled positions a custom logits_at included
     ce = F.cross_entropy(logits, labels.masked_fill(~ok, IGNORE), ignore_index=IGNORE, reduction="none")   # 0 where not ok
@@ -427,7 +426,7 @@ def graphmer_loss(outputs: dict, batch: dict,
     mlm, mnm = at("is_mlm") & ok, at("is_mnm") & ok
     sbo, sbo_ok = outputs.get("sbo_logits"), ok[:0]
     if sbo is not None:
-        sbo_lab = batch["labels"].flatten()[outputs["sbo_index"]]; sbo_ok = outputs["sbo_ok"] & (sbo_lab != IGNORE)
+        sbo_lab, sbo_ok = at("labels", outputs["sbo_index"]), outputs["sbo_ok"]   # `selection` re-applied the SBO rule: labelled rows only
         sbo_ce = F.cross_entropy(sbo.float(), sbo_lab.masked_fill(~sbo_ok, IGNORE), ignore_index=IGNORE, reduction="none")
     else: sbo_ce = ce[:0]
     group = torch.where(mnm, at("tail_group"), -1) if "tail_group" in batch else torch.full_like(labels, -1)

@@ -78,19 +78,18 @@ def batch_streams(samples_dir, vocab_size: int,
                   leaves: bool = True,          # False: code tokens only (the text-only ablation)
                   seed_streams: dict | None = None):  # {stream: [multiplier, offset]} (`TrainConfig.seed_streams`); None: SEED_STREAMS
     "(train_batches(epoch), val_batches(batch_size)) for `Trainer`."
+    def collator(stream: str, epoch: int):   # training and evaluation batches differ only in their mask stream
+        return Collator(vocab_size, layout, mlm_prob, mnm_prob, seed=stream_seed(seed, stream, epoch, seed_streams), leaves=leaves,
+                        index_multiple=index_multiple, pad_multiple=pad_multiple)
     def train_batches(epoch: int):
         ds = LeafyChainDataset(samples_dir, "train", shuffle=True, seed=seed); ds.set_epoch(epoch)
-        coll = Collator(vocab_size, layout, mlm_prob, mnm_prob, seed=stream_seed(seed, "train_masks", epoch, seed_streams), leaves=leaves,
-                        index_multiple=index_multiple, pad_multiple=pad_multiple)
-        return DataLoader(ds, batch_size=batch_size, collate_fn=coll, num_workers=workers, drop_last=True, pin_memory=pin_memory,
+        return DataLoader(ds, batch_size=batch_size, collate_fn=collator("train_masks", epoch), num_workers=workers, drop_last=True, pin_memory=pin_memory,
                           prefetch_factor=4 if workers else None,
                           generator=torch.Generator().manual_seed(stream_seed(seed, "train_loader", epoch, seed_streams)), persistent_workers=False)
     def val_batches(bs: int, split: str = "val",   # split='test': the inductive test windows, masked the same way
                     max_batches: int | None = None):  # only the first batches (the same ones, masked the same way)
         ds = LeafyChainDataset(samples_dir, split, shuffle=False, seed=seed)
-        coll = Collator(vocab_size, layout, mlm_prob, mnm_prob, seed=stream_seed(seed, "eval_masks", 0, seed_streams), leaves=leaves,
-                        index_multiple=index_multiple, pad_multiple=pad_multiple)
-        return list(islice(DataLoader(ds, batch_size=bs, collate_fn=coll, num_workers=0), max_batches))
+        return list(islice(DataLoader(ds, batch_size=bs, collate_fn=collator("eval_masks", 0), num_workers=0), max_batches))
     return train_batches, val_batches
 
 # %% ../nbs/13_pretrain.ipynb #f5992a27

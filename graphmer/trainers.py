@@ -308,6 +308,10 @@ class Trainer:
         self.tb = None
 
 # %% ../nbs/14_trainer.ipynb #8f44a238
+def _scalars(out: dict) -> dict:
+    "The 0-d tensors of a loss function's output (loss, metrics, counts), detached, in float64: what a step reads back from the device in one go."
+    return {k: v.detach().double() for k, v in out.items() if torch.is_tensor(v) and v.dim() == 0}
+
 def _to(batch: dict, device) -> dict:
     return {k: (v.to(device, non_blocking=True) if torch.is_tensor(v) else v) for k, v in batch.items()}
 
@@ -329,7 +333,7 @@ def train_step(self: Trainer, micro_batches: list) -> dict|None:
             with _autocast(self.device, self.cfg): out = self.loss_fn(self.model, b, self.state["step"], self.cfg)
             kill_point("step:forward")
             (out["loss"] / n).backward(); kill_point("step:backward")
-        outs.append({k: v.detach().double() for k, v in out.items() if torch.is_tensor(v) and v.dim() == 0})
+        outs.append(_scalars(out))
     gnorm = torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.cfg.clip if self.cfg.clip else float("inf"))
     keys = list(outs[0]) + ["grad_norm"]
     vals = torch.stack([torch.stack([o[k] for k in keys[:-1]] + [gnorm.double()]) for o in outs])   # (micro-batches, metrics) on the device
@@ -383,8 +387,7 @@ def evaluate_batches(model: torch.nn.Module, loss_fn: Callable, batches: Iterabl
             if device.type == "cuda": torch.cuda.empty_cache()
             print(f"out of memory during evaluation: retrying with batch size {max(1, b['input_ids'].shape[0] // 2)}", file=sys.stderr)
             todo[0:0] = _split(b); continue
-        scalars = [k for k, v in out.items() if torch.is_tensor(v) and v.dim() == 0]
-        if scalars: out = out | dict(zip(scalars, torch.stack([out[k].detach().double() for k in scalars]).tolist()))   # one read per batch
+        if s := _scalars(out): out = out | dict(zip(s, torch.stack(list(s.values())).tolist()))   # one read per batch
         w = dict(mlm=out.get("n_mlm", 1), mnm=out.get("n_mnm", 1), tails=out.get("n_tails", 1), sbo=out.get("n_sbo", 1))
         for k, v in out.items():
             if isinstance(v, (list, dict)) or k.startswith("n_"): continue
