@@ -9,6 +9,7 @@ import argparse, json, statistics
 from pathlib import Path
 from graphmer.data import Collator, LeafyChainDataset
 from graphmer.pretrain import STATIC_SHAPES
+from graphmer.tokenizer import CodeTokenizer
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -17,9 +18,9 @@ def main():
     a = ap.parse_args()
     ds = LeafyChainDataset(Path(a.data) / "samples", "train", shuffle=True, seed=0); ds.set_epoch(0)
     it = iter(ds); samples = [[next(it) for _ in range(a.batch)] for _ in range(a.batches)]
-    rows = []
+    vocab, rows = CodeTokenizer.load(Path(a.data) / "tokenizer.json").vocab_size, []
     for pm, im in [(16, 64), (32, 128), (STATIC_SHAPES["pad_multiple"], STATIC_SHAPES["index_multiple"]), (64, 512)]:
-        coll = Collator(12000, "compact", seed=0, pad_multiple=pm, index_multiple=im)
+        coll = Collator(vocab, "compact", seed=0, pad_multiple=pm, index_multiple=im)
         shapes, pad, lm_pad = set(), [], []
         for s in samples:
             b = coll(s)
