@@ -116,7 +116,8 @@ class RunConfig(Parameters):
     grad_accum: int = 1          # micro-batches per optimizer step
     lr: float = 5e-4             # peak learning rate (linear warmup, cosine decay); 1e-3 collapses post-LN tiny to the unigram
     warmup: int = 100            # warmup steps
-    seed: int = 0
+    seed: int = 0                # seeds the model, the masks and the batch order (and, unless data_seed is given, the split and the tokenizer)
+    data_seed: int = -1          # seeds the split and the tokenizer (-1: seed); fix it to train several seeds on one split, as evaluate.ipynb compares them
     run_dir: str = ""            # run directory; empty: runs/<run_id>, e.g. runs/tiny-500-s0-3f9a2c (a hash of the parameters and the KG)
     device: str = "auto"         # 'auto' (a CUDA GPU if present), 'cpu', 'cuda', 'cuda:N'
     resume: bool = False         # continue the run in run_dir from its last checkpoint
@@ -146,6 +147,7 @@ class RunConfig(Parameters):
         _need(0 < self.val_frac < 0.5, f"val_frac must be in (0, 0.5), got {self.val_frac!r}")
         _need(0 <= self.test_frac < 0.5 and 0 <= self.test_triple_frac < 0.5,
               f"test_frac and test_triple_frac must be in [0, 0.5), got {self.test_frac!r}, {self.test_triple_frac!r}")
+        _need(_is_int(self.data_seed) and self.data_seed >= -1, f"data_seed must be an integer >= 0, or -1 (the split follows seed), got {self.data_seed!r}")
         _need(self.split_group in SPLIT_GROUPS, f"split_group={self.split_group!r}: choose {' or '.join(map(repr, SPLIT_GROUPS))}")
         _need(self.variant in VARIANTS, f"variant={self.variant!r}: choose one of {list(VARIANTS)}")
         for k in ("eval_every", "save_every"):
@@ -185,9 +187,12 @@ def kg_path(self: RunConfig) -> Path: return project_path(self.kg_dir) if self.k
 def run_path(self: RunConfig) -> Path: return project_path(self.run_dir or f"runs/{run_id(asdict(self))}")
 
 @patch(as_prop=True)
+def split_seed(self: RunConfig) -> int: return self.seed if self.data_seed < 0 else self.data_seed
+
+@patch(as_prop=True)
 def data_dir(self: RunConfig) -> Path:
     "Prepared data of this KG for these data parameters (the tokenizer and the windows; shared by runs that differ otherwise)."
-    return self.kg_path / f"prep-v{self.vocab_size}-s{self.seed}-f{self.val_frac}-t{self.test_frac}{self.split_group}-x{self.test_triple_frac}"
+    return self.kg_path / f"prep-v{self.vocab_size}-s{self.split_seed}-f{self.val_frac}-t{self.test_frac}{self.split_group}-x{self.test_triple_frac}"
 
 # %% ../nbs/19_runs.ipynb #9288a205
 def _project_rel(p: Path) -> str:
@@ -198,7 +203,7 @@ def _project_rel(p: Path) -> str:
 def run_id(params: dict|None = None) -> str:
     "Directory name of a training run: readable `<model_size>-<steps>-s<seed>` (`-<variant>` for an ablation) and a hash of every parameter that defines it and of its KG directory, so two different runs never share a directory; parameters not in `params` take `RunConfig`'s defaults."
     p = {f.name: f.default for f in fields(RunConfig)} | dict(params or {})
-    key = {k: v for k, v in p.items() if k not in RUN_ID_IGNORES} | dict(kg_dir=_project_rel(project_path(p["kg_dir"]) if p["kg_dir"] else kg_dir_for()))
+    key = {k: v for k, v in p.items() if k not in RUN_ID_IGNORES and not (k == "data_seed" and v == -1)} | dict(kg_dir=_project_rel(project_path(p["kg_dir"]) if p["kg_dir"] else kg_dir_for()))
     h = sha256_bytes(json.dumps(key, sort_keys=True, default=str).encode())[:6]
     return f"{p['model_size']}-{p['steps']}-s{p['seed']}" + ("" if p["variant"] == "graphmer" else f"-{p['variant']}") + f"-{h}"
 
@@ -361,7 +366,7 @@ def prepare(self: Training) -> dict:
     c = self.cfg
     if self.world > 1 and not self.is_main: self._barrier()      # the other processes wait for rank 0 to build and prepare, then reuse
     if not c.kg_dir: build_kg(out_dir=self.kg_path, workers=2)
-    self.prep = prepare_data(self.kg_path, self.data_dir, vocab_size=c.vocab_size, val_frac=c.val_frac, seed=c.seed, test_frac=c.test_frac,
+    self.prep = prepare_data(self.kg_path, self.data_dir, vocab_size=c.vocab_size, val_frac=c.val_frac, seed=c.split_seed, test_frac=c.test_frac,
                              split_group=c.split_group, test_triple_frac=c.test_triple_frac)
     for split, n in (("training", self.prep["n_train"]), ("validation", self.prep["n_val"])):
         _need(n > 0, f"the KG {self.kg_path} is too small: its {split} split has no window (val_frac={c.val_frac}, "
