@@ -17,17 +17,18 @@ from .extract import load_kg
 from .models import GraphMER
 from .ontology import RELATIONS, relation_vocab, type_ancestors
 from .pretrain import batch_streams, objective
-from .rank import filtered_ranks, rank_metrics, grouped_metrics
+from .rank import filtered_ranks, rank_metrics, grouped_metrics, bootstrap_mrr
 from .tokenizer import CodeTokenizer
 from .trainers import TrainConfig, evaluate_batches
 from typing import TYPE_CHECKING
 if TYPE_CHECKING: from graphmer.runs import Run   # a loaded run (graphmer.runs imports this module)
 
 # %% auto #0
-__all__ = ['SEARCH_IN', 'eval_batches', 'batch_metrics', 'check_val_loss', 'TailTable', 'tail_table', 'known_tails', 'Queries',
-           'find_mentions', 'window_text', 'make_queries', 'split_queries', 'query_samples', 'slot_log_probs',
-           'sequence_scores', 'ModelScorer', 'FrequencyScorer', 'RandomScorer', 'CopyScorer', 'KGEScorerAdapter',
-           'rank_queries', 'summarize', 'name_ceiling', 'extraction_scores']
+__all__ = ['SEARCH_IN', 'PRIOR_WEIGHTS', 'eval_batches', 'batch_metrics', 'check_val_loss', 'TailTable', 'tail_table',
+           'known_tails', 'Queries', 'find_mentions', 'window_text', 'make_queries', 'split_queries', 'query_samples',
+           'slot_log_probs', 'sequence_scores', 'ModelScorer', 'FrequencyScorer', 'RandomScorer', 'CopyScorer',
+           'KGEScorerAdapter', 'PriorScorer', 'fit_prior_weight', 'rank_queries', 'summarize', 'name_ceiling',
+           'extraction_scores']
 
 # %% ../nbs/17_evaluate.ipynb #6f8d3370
 def eval_batches(run: Run, split: str = "val", max_windows: int = 0) -> list:
@@ -157,14 +158,15 @@ def make_queries(triples: pd.DataFrame, tails: TailTable, samples_dir, splits, t
     return Queries(h, r, t, rid, ws, root, hl, cp, stats)
 
 # %% ../nbs/17_evaluate.ipynb #806ed237
-SEARCH_IN = dict(inductive=("test",), transductive=("train", "val"))   # the windows each split's heads are found in
+SEARCH_IN = dict(inductive=("test",), transductive=("train", "val"), validation=("val",))   # the windows each split's heads are found in
 
 def split_queries(run: Run, kg, tails: TailTable, split: str, max_queries: int, seed: int = 0) -> Queries:
-    "The queries of `split` ('inductive' or 'transductive') on the split saved with `run`."
+    "The queries of `split` ('inductive', 'transductive', or 'validation': the facts of the validation files, to fit settings on) on the split saved with `run`."
     info = json.loads((run.path / "split.json").read_text())
     if split == "transductive": triples = pd.read_parquet(run.path / "test_triples.parquet")
-    elif split == "inductive": triples = kg.triples[kg.triples["head"].isin(heads_in_files(kg.entities, info["test"]))]
-    else: raise ValueError(f"split must be 'inductive' or 'transductive', got {split!r}")
+    elif split in ("inductive", "validation"):
+        triples = kg.triples[kg.triples["head"].isin(heads_in_files(kg.entities, info["test" if split == "inductive" else "val"]))]
+    else: raise ValueError(f"split must be 'inductive', 'transductive' or 'validation', got {split!r}")
     home = dict(zip(tails.ids.get_indexer(kg.entities["id"]), pd.Index(info["files"]).get_indexer(kg.entities["path"])))
     return make_queries(triples, tails, run.data_dir / "samples", SEARCH_IN[split], run.tokenizer, max_queries, seed, home)
 
@@ -275,6 +277,26 @@ class KGEScorerAdapter:
     def __call__(self, idx) -> torch.Tensor:
         return self.kge.score_tails(torch.as_tensor(self.q.head[idx]), torch.as_tensor(self.q.rel[idx])).float().cpu()
 
+# %% ../nbs/17_evaluate.ipynb #68e17bc5
+PRIOR_WEIGHTS = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0)   # the grid `fit_prior_weight` searches
+
+class PriorScorer:
+    "A model's scores plus `weight` x log(1 + training count of the entity as the query relation's tail); a tuple of weights gives {weight: scores}, a wrapped scorer returning {rule: scores} gets a 'prior' entry."
+    def __init__(self, scorer, counts: np.ndarray, queries: Queries, weight=1.0, rule: str = "mean"):
+        self.scorer, self.logc, self.q, self.weight, self.rule = scorer, np.log1p(counts).astype(np.float32), queries, weight, rule
+    def __call__(self, idx):
+        out = self.scorer(idx); base = out[self.rule] if isinstance(out, dict) else out
+        P = torch.from_numpy(self.logc[self.q.rel[idx]])
+        if isinstance(self.weight, (tuple, list)): return {w: base + w * P for w in self.weight}
+        mixed = base + self.weight * P
+        return out | {"prior": mixed} if isinstance(out, dict) else mixed
+
+def fit_prior_weight(scorer, counts: np.ndarray, q: Queries, tails: TailTable, known: dict, weights=PRIOR_WEIGHTS, rule: str = "mean") -> dict:
+    "The weight of `PriorScorer` with the best MRR on (validation) queries `q`, ties to the smaller weight, and the MRR of each weight."
+    res = rank_queries(PriorScorer(scorer, counts, q, tuple(weights), rule), q, tails, known)
+    mrr = {w: rank_metrics(r["ranks"])["mrr"] for w, r in res.items()}
+    return dict(weight=max(weights, key=lambda w: (mrr[w], -w)), mrr=mrr, n=len(q))
+
 # %% ../nbs/17_evaluate.ipynb #b217d6e4
 def rank_queries(scorer, q: Queries, tails: TailTable, known: dict, candidates: str = "range", chunk: int = 64,
                  progress=None, keep_top: int = 0) -> dict:
@@ -307,8 +329,8 @@ def rank_queries(scorer, q: Queries, tails: TailTable, known: dict, candidates: 
 
 # %% ../nbs/17_evaluate.ipynb #f796f899
 def summarize(ranks: np.ndarray, q: Queries, rel_names: dict) -> dict:
-    "MRR and Hits@1/3/10 overall, per relation, and for copyable vs non-copyable tails."
-    out = rank_metrics(ranks)
+    "MRR (with its bootstrap 95% interval) and Hits@1/3/10 overall, per relation, and for copyable vs non-copyable tails."
+    out = rank_metrics(ranks) | dict(mrr_ci=list(bootstrap_mrr(ranks)))
     out["per_relation"] = grouped_metrics(ranks, {rel_names[int(r)]: q.rel == r for r in np.unique(q.rel)})
     g = grouped_metrics(ranks, dict(copyable=q.copyable, non_copyable=~q.copyable))
     out["copyable"], out["non_copyable"] = g["copyable"], g["non_copyable"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np, torch
 
 # %% auto #0
-__all__ = ['RANK_TYPES', 'filtered_ranks', 'rank_metrics', 'grouped_metrics']
+__all__ = ['RANK_TYPES', 'filtered_ranks', 'rank_metrics', 'grouped_metrics', 'bootstrap_mrr']
 
 # %% ../nbs/15_rank.ipynb #48c271e3
 RANK_TYPES = ("optimistic", "pessimistic", "realistic")
@@ -90,3 +90,19 @@ def grouped_metrics(ranks,           # (Q,) 1-based ranks
         if m.dtype != bool or m.shape != r.shape: raise ValueError(f"group {name!r} must be a bool mask of shape {r.shape}")
         out[name] = rank_metrics(r[m], ks)
     return out
+
+# %% ../nbs/15_rank.ipynb #57779780
+def bootstrap_mrr(ranks,              # (Q,) 1-based ranks of one model
+                  other=None,         # (Q,) ranks of another model on the same queries: the CI of MRR(ranks) - MRR(other)
+                  n_boot: int = 2000, level: float = 0.95, seed: int = 0,
+                 ) -> tuple:          # (low, high)
+    "Percentile bootstrap interval of the MRR over the queries, or of the paired MRR difference with `other`."
+    rr = 1.0 / np.asarray(ranks, dtype=np.float64).reshape(-1)
+    if other is not None:
+        o = 1.0 / np.asarray(other, dtype=np.float64).reshape(-1)
+        if o.shape != rr.shape: raise ValueError(f"paired bootstrap needs ranks of the same queries: {rr.shape} vs {o.shape}")
+        rr = rr - o
+    if not len(rr): return (float("nan"), float("nan"))
+    idx = np.random.default_rng(seed).integers(0, len(rr), (n_boot, len(rr)))
+    m = rr[idx].mean(1); a = (1 - level) / 2
+    return (float(np.quantile(m, a)), float(np.quantile(m, 1 - a)))

@@ -15,26 +15,27 @@ import plotly.express as px, plotly.graph_objects as go
 from plotly.subplots import make_subplots
 from fastcore.basics import patch
 from .core import RunLock, atomic_write_json, kill_point, project_path, project_root, read_json_file, sha256_bytes, strict_fields
-from .data import SPLIT_GROUPS, training_triples
+from .data import SPLIT_GROUPS, heads_in_files, training_triples
 from .evaluate import (
     check_val_loss, batch_metrics, eval_batches, tail_table, known_tails, split_queries, ModelScorer, CopyScorer, FrequencyScorer, RandomScorer,
-    KGEScorerAdapter, rank_queries, summarize, name_ceiling, extraction_scores)
+    KGEScorerAdapter, PriorScorer, fit_prior_weight, rank_queries, summarize, name_ceiling, extraction_scores)
 from .extract import build_kg, kg_dir_for, load_kg
 from .kge import train_kge
 from .models import GraphMER, GraphMERConfig
 from .ontology import ontology_dict, relation_vocab
 from .pretrain import prepare_data, batch_streams, frequency_baseline, objective, STATIC_SHAPES
-from .rank import rank_metrics
+from .rank import rank_metrics, bootstrap_mrr
 from .batch import SPECIAL_TOKENS
 from .tokenizer import CodeTokenizer
 from .trainers import Trainer, TrainConfig, validate_config, resolve_config, pick_device, init_distributed, dist_info, cpu_has_amx
 
 # %% auto #0
-__all__ = ['MODEL_KINDS', 'MODELS', 'VARIANTS', 'BASELINES', 'METRICS', 'MODEL_SIZES', 'LAYOUTS', 'PROGRESS', 'MIN_VOCAB',
-           'RUN_ID_IGNORES', 'SPLITS', 'ABLATION_OWN', 'ModelSpec', 'model_label', 'Parameters', 'RunConfig', 'run_id',
-           'run_files', 'checkpoint_files', 'save_run', 'check_relations', 'Run', 'load_run', 'latest_run', 'fmt_value',
-           'table', 'training_curves', 'rank_histogram', 'Training', 'EvalConfig', 'ablation_dir', 'ablations_to_train',
-           'train_ablations', 'Evaluation', 'metrics_table', 'copyable_figure', 'extraction_figure']
+__all__ = ['MODEL_KINDS', 'MODELS', 'VARIANTS', 'BASELINES', 'METRICS', 'PRIOR_SUFFIX', 'MODEL_SIZES', 'LAYOUTS', 'PROGRESS',
+           'MIN_VOCAB', 'RUN_ID_IGNORES', 'SPLITS', 'ABLATION_OWN', 'ModelSpec', 'model_label', 'Parameters',
+           'RunConfig', 'run_id', 'run_files', 'checkpoint_files', 'save_run', 'check_relations', 'Run', 'load_run',
+           'latest_run', 'fmt_value', 'table', 'training_curves', 'rank_histogram', 'Training', 'EvalConfig',
+           'ablation_dir', 'ablations_to_train', 'train_ablations', 'Evaluation', 'metrics_table', 'copyable_figure',
+           'extraction_figure']
 
 # %% ../nbs/19_runs.ipynb #990f8902
 MODEL_KINDS = ("graphmer", "ablation", "variant", "kge", "baseline")   # a variant trains like an ablation but is compared by naming its run, not as a baseline
@@ -76,8 +77,11 @@ VARIANTS = {n: m for n, m in MODELS.items() if m.kind in ("graphmer", "ablation"
 BASELINES = tuple(n for n, m in MODELS.items() if m.kind not in ("graphmer", "variant"))                             # what evaluate.ipynb's `baselines` may name
 METRICS = ("mrr", "hits@1", "hits@3", "hits@10")                                    # the headline link-prediction metrics
 
+PRIOR_SUFFIX = "+prior"   # a GraphMER run scored with the relation-conditional prior fitted on the validation files: '<run>+prior'
+
 def model_label(name: str) -> str:
-    "How figures name model `name` (a run compared by its directory name keeps that name)."
+    "How figures name model `name` (a run compared by its directory name keeps that name; `+prior`: with the fitted prior)."
+    if name.endswith(PRIOR_SUFFIX): return model_label(name[:-len(PRIOR_SUFFIX)]) + " + prior"
     return MODELS[name].label if name in MODELS else name
 
 # %% ../nbs/19_runs.ipynb #0339b7be
@@ -489,6 +493,7 @@ class EvalConfig(Parameters):
     device: str = "auto"         # 'auto' (a CUDA GPU if present), 'cpu', 'cuda', 'cuda:N'
     seed: int = 0                # seeds the query sample, the random baseline and the KGE models
     progress: str|bool = "auto"  # 'auto' (widget in JupyterLab), 'text' (papermill logs), or False
+    prior: str = "val"           # 'val': also rank each run with the relation-conditional prior, its weight fitted on the validation files' facts; 'none'
     notebook = "evaluate.ipynb"
 
     def __post_init__(self):
@@ -505,6 +510,7 @@ class EvalConfig(Parameters):
             v = getattr(self, name)
             _need(_is_int(v) and v >= lo, f"{name} must be an integer >= {lo}, got {v!r}")
         _need(self.progress in PROGRESS, f"progress={self.progress!r}: choose 'auto', 'text' or False")
+        _need(self.prior in ("val", "none"), f"prior={self.prior!r}: choose 'val' (fitted on the validation files) or 'none'")
         if self.baselines not in ("auto", "none", ""):
             bad = [b for b in self.baseline_names if b not in BASELINES]
             _need(not bad, f"unknown baseline(s) {bad}: choose from {list(BASELINES)}")
@@ -646,14 +652,37 @@ def train_baselines(self: Evaluation) -> dict:
             self.kge_info[name] = dict(train_s=round(self.kge[name].train_s, 1), final_loss=float(self.kge[name].losses[-1]), epochs=len(self.kge[name].losses))
     return self.kge_info
 
+# %% ../nbs/19_runs.ipynb #cdf76937
+@patch
+def fit_prior(self: Evaluation) -> pd.DataFrame:
+    "Fit each run's prior weight on the validation files' queries (`cfg.prior == 'val'`); returns validation MRR per weight, and the chosen one, per run."
+    c, self.prior = self.cfg, {}
+    if c.prior == "none": return pd.DataFrame()
+    qv = split_queries(self.main, self.kg, self.tails, "validation", c.max_queries, c.seed)
+    if not len(qv): raise ValueError("no validation queries to fit the prior on (the validation files have no answerable facts): pass prior='none'")
+    fit_counts = FrequencyScorer(self.train_triples[~self.train_triples["head"].isin(heads_in_files(self.kg.entities, self.split_info["val"]))], self.tails, qv).counts
+    rows = {}
+    for r in self.runs:
+        fit = fit_prior_weight(ModelScorer(r, self.tails, qv, c.scoring, self.device), fit_counts, qv, self.tails, self.known, rule=c.scoring)
+        self.prior[r.name] = fit
+        rows[self._row_name(r)] = {"chosen weight": fit["weight"], "validation queries": fit["n"]} | {f"MRR at {w:g}": m for w, m in fit["mrr"].items()}
+    self.prior_counts = FrequencyScorer(self.train_triples, self.tails, qv).counts     # at test time: every training triple, as the frequency baseline
+    return pd.DataFrame(rows).T
+
+@patch
+def _row_name(self: Evaluation, run) -> str: return run.name if len(self.runs) > 1 else "graphmer"
+
 # %% ../nbs/19_runs.ipynb #27785c9b
 @patch
 def scorers(self: Evaluation, split: str) -> dict:
-    "{model name: scorer} of `split`: the runs under evaluation, then every baseline that can score it."
-    q, scoring = self.queries[split], self.cfg.scoring
-    other = "sum" if scoring == "mean" else "mean"
-    out = {r.name if len(self.runs) > 1 else "graphmer": ModelScorer(r, self.tails, q, (scoring, other) if r is self.main else scoring, self.device)
-           for r in self.runs}
+    "{model name: scorer} of `split`: the runs under evaluation (each scorer gives {rule: scores}: the main run both rules, and 'prior' with the fitted prior), then every baseline that can score it."
+    c, q = self.cfg, self.queries[split]
+    if c.prior != "none" and not getattr(self, "prior", None): self.fit_prior()
+    other = "sum" if c.scoring == "mean" else "mean"
+    out = {}
+    for r in self.runs:
+        sc = ModelScorer(r, self.tails, q, (c.scoring, other) if r is self.main else (c.scoring,), self.device)
+        out[self._row_name(r)] = PriorScorer(sc, self.prior_counts, q, self.prior[r.name]["weight"], c.scoring) if getattr(self, "prior", None) else sc
     for b in self.baselines:
         if (sc := MODELS[b].scorer(self, b, split, q)) is not None: out[b] = sc
     return out
@@ -668,22 +697,55 @@ def rank(self: Evaluation) -> pd.DataFrame:
         q = self.queries[s]
         for name, sc in self.scorers(s).items():
             res = rank_queries(sc, q, self.tails, self.known, c.candidates, keep_top=max(c.k, 5), progress=self.progress(f"{s} {name}"))
-            if isinstance(getattr(sc, "scoring", None), tuple): self.alt[s], res = res, res[c.scoring]
-            m = summarize(res["ranks"], q, self.rel_names)
-            m["by_candidates"] = {cs: rank_metrics(res["ranks_by_candidates"][cs]) for cs in ("range", "all")}
-            m["seconds"] = round(res["seconds"], 2); m["queries_per_s"] = round(len(q) / max(res["seconds"], 1e-9), 1)
-            self.results[s][name] = m; self.tops[(s, name)] = res
-            rows.append(pd.DataFrame(dict(split=s, model=name, head=self.tails.ids[q.head], relation=[self.rel_names[int(r)] for r in q.rel],
-                                          tail=self.tails.ids[q.tail], copyable=q.copyable, rank=res["ranks"],
-                                          rank_other_candidates=res["ranks_by_candidates"][other])))
+            parts = {c.scoring: res} if "ranks" in res else res                    # {rule: result} of a GraphMER run
+            if len(parts) > 1 and name == self._row_name(self.main): self.alt[s] = parts
+            for row, res in [(name, parts[c.scoring])] + ([(name + PRIOR_SUFFIX, parts["prior"])] if "prior" in parts else []):
+                m = summarize(res["ranks"], q, self.rel_names)
+                m["by_candidates"] = {cs: rank_metrics(res["ranks_by_candidates"][cs]) for cs in ("range", "all")}
+                m["seconds"] = round(res["seconds"], 2); m["queries_per_s"] = round(len(q) / max(res["seconds"], 1e-9), 1)
+                self.results[s][row] = m; self.tops[(s, row)] = res
+                rows.append(pd.DataFrame(dict(split=s, model=row, head=self.tails.ids[q.head], relation=[self.rel_names[int(r)] for r in q.rel],
+                                              tail=self.tails.ids[q.tail], copyable=q.copyable, rank=res["ranks"],
+                                              rank_other_candidates=res["ranks_by_candidates"][other])))
     self.ranks = pd.concat(rows, ignore_index=True)
-    return pd.concat({s: pd.DataFrame({n: {k: m[k] for k in METRICS + ("n",)} for n, m in self.results[s].items()}).T for s in self.splits})
+    ci = lambda m: f"{m['mrr_ci'][0]:.3f} to {m['mrr_ci'][1]:.3f}"
+    return pd.concat({s: pd.DataFrame({n: {k: m[k] for k in METRICS + ("n",)} | {"MRR 95% CI": ci(m)} for n, m in self.results[s].items()}).T
+                      for s in self.splits})
 
 def metrics_table(t: pd.DataFrame):
     "The headline table of `Evaluation.rank`, each split's best value of each metric in bold."
     st = t.style.format({c: "{:.3f}" for c in METRICS} | {"n": "{:,.0f}"})
     for s in t.index.get_level_values(0).unique(): st = st.highlight_max(subset=(pd.IndexSlice[s, :], list(METRICS)), props="font-weight:bold")
     return st
+
+# %% ../nbs/19_runs.ipynb #b2827fb7
+@patch
+def verdict(self: Evaluation) -> pd.DataFrame:
+    "Each GraphMER row against the split's best baseline by MRR: the difference, its paired bootstrap 95% interval, and 'ahead', 'behind' or 'not separable'."
+    rows = []
+    for s in self.splits:
+        res = self.results[s]; base = [n for n in res if n in self.baselines]
+        if not base: continue
+        best = max(base, key=lambda n: res[n]["mrr"])
+        for n in (n for n in res if n not in self.baselines):
+            lo, hi = bootstrap_mrr(self.tops[(s, n)]["ranks"], self.tops[(s, best)]["ranks"], seed=self.cfg.seed)
+            rows.append(dict(split=s, model=n, mrr=res[n]["mrr"], best_baseline=best, baseline_mrr=res[best]["mrr"], difference=res[n]["mrr"] - res[best]["mrr"],
+                             ci_low=lo, ci_high=hi, verdict="ahead" if lo > 0 else "behind" if hi < 0 else "not separable"))
+    self.verdicts = rows
+    return pd.DataFrame(rows).set_index(["split", "model"]) if rows else pd.DataFrame()
+
+@patch
+def seeds(self: Evaluation) -> pd.DataFrame:
+    "Mean, standard deviation, minimum and maximum MRR over the runs under evaluation (training seeds), with and without the prior; empty for one run."
+    rows = []
+    for s in self.splits:
+        for suffix in ("", PRIOR_SUFFIX):
+            ms = [self.results[s][r.name + suffix]["mrr"] for r in self.runs if r.name + suffix in self.results[s]]
+            if len(ms) > 1:
+                rows.append(dict(split=s, model="graphmer" + suffix, runs=len(ms), mrr_mean=float(np.mean(ms)), mrr_sd=float(np.std(ms, ddof=1)),
+                                 mrr_min=min(ms), mrr_max=max(ms)))
+    self.seed_spread = rows
+    return pd.DataFrame(rows).set_index(["split", "model"]) if rows else pd.DataFrame()
 
 # %% ../nbs/19_runs.ipynb #db2485a7
 @patch
@@ -823,8 +885,10 @@ def save(self: Evaluation) -> str:
             if s == "inductive" and n in self.heldout_metrics: m["heldout"] = self.heldout_metrics[n]
     meta = dict(run_dirs=[str(r.path) for r in self.runs],
                 parameters=dict(split=c.split, candidates=c.candidates, k=c.k, baselines=self.baselines, max_queries=c.max_queries, scoring=c.scoring,
-                                kge_epochs=c.kge_epochs, heldout_windows=c.heldout_windows, device=str(dev), seed=c.seed),
-                queries={s: q.stats for s, q in self.queries.items()}, checkpoint_checks=self.checks, kge=self.kge_info, name_ceiling=self.ceiling,
+                                kge_epochs=c.kge_epochs, heldout_windows=c.heldout_windows, device=str(dev), seed=c.seed, prior=c.prior),
+                queries={s: q.stats for s, q in self.queries.items()}, checkpoint_checks=self.checks,
+                prior={r: dict(weight=f["weight"], n=f["n"], validation_mrr={str(w): v for w, v in f["mrr"].items()}) for r, f in (getattr(self, "prior", None) or {}).items()},
+                verdict=getattr(self, "verdicts", []), seeds=getattr(self, "seed_spread", []), kge=self.kge_info, name_ceiling=self.ceiling,
                 length_bias={f"{a}/{b}": v for (a, b), v in self.bias.items()}, wall_s=round(wall, 1), created=time.strftime("%Y-%m-%d %H:%M:%S"),
                 torch=torch.__version__, python=platform.python_version(), machine=dict(platform=platform.platform(), cpus=os.cpu_count(), device=str(dev)))
     out = dict(self.results) | dict(meta=meta)
