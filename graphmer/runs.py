@@ -844,15 +844,15 @@ def extraction_figure(extracted: dict) -> go.Figure:
 def _esc(x: str) -> str: return x.replace("&", "&amp;").replace("<", "&lt;")
 
 @patch
-def example_html(self: Evaluation, s: str, i: int, name: str = "graphmer") -> str:
-    "HTML of query `i` of split `s`: its window with the head marked, the head's facts, and model `name`'s top-5 tails."
+def example_html(self: Evaluation, s: str, i: int, name: str|None = None) -> str:
+    "HTML of query `i` of split `s`: its window with the head marked, the head's facts, and model `name`'s top-5 tails (default: the main run)."
     q, tok, tails, kg = self.queries[s], self.main.tokenizer, self.tails, self.kg
     h, r = int(q.head[i]), int(q.rel[i])
     ids = [int(x) for x in q.root_ids[i]]
     p, hl = int(q.root[i]), int(q.head_len[i])
     before = tok.decode([x for x in ids[1:p] if x > 3]); head = tok.decode(ids[p:p + hl]); after = tok.decode([x for x in ids[p + hl:] if x > 3])
     facts = kg.triples[kg.triples["head"] == tails.ids[h]].groupby("relation")["tail"].apply(lambda t: ", ".join(sorted({x.split(".")[-1] for x in t})[:8]))
-    res = self.tops[(s, name)]; true = set(self.known.get((h, r), []))
+    res = self.tops[(s, name or self._row_name(self.main))]; true = set(self.known.get((h, r), []))
     preds = "".join(f"<li><code>{tails.names[e]}</code> {'✓' if e in true else ''} <small>({v:.2f}, {tails.types[e]})</small></li>"
                     for e, v in zip(res["top"][i][:5], res["top_scores"][i][:5]))
     rel = self.rel_names[r]
