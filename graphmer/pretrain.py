@@ -11,7 +11,7 @@ from itertools import islice
 from pathlib import Path
 import numpy as np, torch
 from torch.utils.data import DataLoader
-from .core import atomic_write_json
+from .core import atomic_write_bytes, atomic_write_json, sha256_bytes
 from .extract import input_files
 from .batch import CLS_ID, IGNORE, PAD_ID, SEP_ID
 from .tokenizer import CodeTokenizer, read_code
@@ -41,11 +41,14 @@ def prepare_data(kg_dir,                    # KG directory (from build_kg)
                  test_frac: float = 0.0,    # share of files held out as the inductive test split
                  split_group: str = "file", # ... drawn by 'file' or by 'repo'
                  test_triple_frac: float = 0.0,  # share of triples held out as the transductive test split
-                 max_test_triples: int = 5000) -> dict:
-    "Train the tokenizer on the training files and write the leafy-chain samples; reuse them when nothing changed."
+                 max_test_triples: int = 5000,
+                 tokenizer=None,            # a tokenizer.json to use instead of training one (adapting a pretrained model keeps its vocabulary)
+                ) -> dict:
+    "Train the tokenizer on the training files (or copy `tokenizer`) and write the leafy-chain samples; reuse them when nothing changed."
     out, manifest = Path(out_dir), json.loads((Path(kg_dir) / "manifest.json").read_text())
     held = dict(test_frac=test_frac, split_group=split_group, test_triple_frac=test_triple_frac, max_test_triples=max_test_triples)
-    key = _prep_key(manifest, vocab_size, R, L, val_frac, seed, include, held)
+    given = Path(tokenizer).read_bytes() if tokenizer is not None else None
+    key = _prep_key(manifest, vocab_size, R, L, val_frac, seed, include, held) | (dict(tokenizer_sha256=sha256_bytes(given)) if given else {})
     prev = out / "prep.json"
     if prev.exists() and (out / "tokenizer.json").exists() and (out / "samples" / "shards.json").exists():
         p = json.loads(prev.read_text())
@@ -53,8 +56,9 @@ def prepare_data(kg_dir,                    # KG directory (from build_kg)
     t0 = time.perf_counter()
     paths = input_files(manifest, include)   # the manifest is enough: no need to load the KG tables here
     split = split_by_file(list(paths), val_frac, seed, test_frac, split_group)
-    tok = CodeTokenizer.train((t for f in split["train"] if (t := read_code(paths[f])) is not None), vocab_size)
-    out.mkdir(parents=True, exist_ok=True); tok.save(out / "tokenizer.json")
+    out.mkdir(parents=True, exist_ok=True)
+    if given: atomic_write_bytes(out / "tokenizer.json", given); tok = CodeTokenizer.load(out / "tokenizer.json")
+    else: tok = CodeTokenizer.train((t for f in split["train"] if (t := read_code(paths[f])) is not None), vocab_size); tok.save(out / "tokenizer.json")
     t1 = time.perf_counter()
     stats = prepare_samples(kg_dir, tok, out / "samples", R, L, include, val_frac, seed, progress=progress, **held)
     res = dict(key=key, tokenizer_s=round(t1 - t0, 2), samples_s=round(time.perf_counter() - t1, 2),
