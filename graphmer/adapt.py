@@ -6,16 +6,18 @@ Docs: https://graphmer.github.io/graphmer/adapt.html.md"""
 
 # %% ../nbs/20_adapt.ipynb #0a1c5360
 from __future__ import annotations
-import json, re
+import json, math, re, time
 from dataclasses import dataclass, asdict, fields
 from pathlib import Path
-import torch
+import pandas as pd, torch
+from fastcore.basics import patch
 from .core import atomic_write_json, read_json_file, sha256_bytes, strict_fields
 from .models import GraphMER
 
 # %% auto #0
-__all__ = ['LORA_TARGETS', 'BASE_FILE', 'LoraSettings', 'lora_config', 'add_lora', 'trainable_share', 'weights_hash',
-           'base_identity', 'save_adapter', 'load_adapter', 'merge_adapter']
+__all__ = ['LORA_TARGETS', 'BASE_FILE', 'ADAPT_ID_IGNORES', 'LoraSettings', 'lora_config', 'add_lora', 'trainable_share',
+           'weights_hash', 'base_identity', 'save_adapter', 'load_adapter', 'merge_adapter', 'AdaptConfig',
+           'Adaptation', 'model_card']
 
 # %% ../nbs/20_adapt.ipynb #6ddbcab9
 LORA_TARGETS = ("qkv", "out", "ffn.0", "ffn.2")   # the encoder's nn.Linear layers an adapter may target (attention, then feed-forward)
@@ -105,3 +107,204 @@ def load_adapter(base: GraphMER, path, trainable: bool = False):
 def merge_adapter(model) -> GraphMER:
     "Fold the adapter of peft model `model` into its base's weights; returns a plain GraphMER (the base object, changed in place)."
     return model.merge_and_unload()
+
+# %% ../nbs/20_adapt.ipynb #c77a5c47
+from .core import RunLock, kill_point, project_path
+from .pretrain import prepare_data, batch_streams, objective
+from .runs import Parameters, PROGRESS, load_run, latest_run, _need, _is_int, _project_rel
+from .trainers import Trainer, TrainConfig, evaluate_batches, pick_device, resolve_config, validate_config
+
+ADAPT_ID_IGNORES = ("run_dir", "resume", "progress", "device", "save_every_minutes", "save_every", "eval_windows")   # how it runs, not what it is
+
+@dataclass
+class AdaptConfig(Parameters):
+    "The parameters of nbs/adapt.ipynb (its parameters cell has the same names and defaults), checked when built."
+    base_run: str = ""            # the pretrained run (a finished run directory of train.ipynb); empty: the latest finished run under runs/
+    kg_dir: str = ""              # the target codebase's KG directory (`graphmer build-kg <repo> --out <dir>`)
+    steps: int = 200              # optimizer steps of adaptation
+    batch_size: int = 8           # samples per micro-batch
+    grad_accum: int = 1           # micro-batches per optimizer step
+    lr: float = 1e-3              # peak learning rate (warmup, cosine decay); adapters learn with larger rates than pretraining
+    warmup: int = 20              # warmup steps
+    seed: int = 0                 # seeds the adapters, the target's split, the masks and the batch order
+    rank: int = 8                 # LoRA rank
+    alpha: float = 16.0           # LoRA scaling (the update is alpha / rank x B A)
+    lora_dropout: float = 0.05    # dropout on the adapters' input
+    targets: str = "qkv,out,ffn.0,ffn.2"  # encoder layers that get adapters (graphmer.adapt.LORA_TARGETS)
+    train_relations: bool = False # also train the H-GAT relation parameters (saved with the adapter: larger)
+    val_frac: float = 0.1         # share of the target's files for validation during adaptation
+    test_frac: float = 0.2        # share of the target's files held out for the base-vs-adapted comparison (never trained on)
+    eval_every: int = 50          # steps between validations (0: the phase's default)
+    save_every: int = 0           # steps between checkpoints (0: the phase's)
+    save_every_minutes: float = 10.0  # also checkpoint after this much wall time (a laptop run of a few hundred steps can take hours)
+    eval_windows: int = 0         # held-out windows in the final comparison (0: all of them)
+    run_dir: str = ""             # empty: runs/adapt/<id>, a hash of these parameters, the base run and the target KG
+    device: str = "auto"          # 'auto' (a CUDA GPU if present), 'cpu', 'cuda', 'cuda:N'
+    resume: bool = False          # continue the run in run_dir from its last checkpoint
+    progress: str|bool = "auto"   # 'auto', 'text' or False
+    notebook = "adapt.ipynb"
+
+    def __post_init__(self):
+        _need(bool(self.base_path) and (Path(self.base_path) / "summary.json").exists(),
+              f"base_run={self.base_run!r} is not a finished training run (no summary.json): train one with nbs/train.ipynb, or name its directory")
+        _need(bool(self.kg_dir) and (project_path(self.kg_dir) / "manifest.json").exists(),
+              f"kg_dir={self.kg_dir!r} is not a KG directory (no manifest.json): build the target's KG with `graphmer build-kg <repo> --out <dir>`")
+        for k in ("steps", "batch_size", "grad_accum"):
+            _need(_is_int(getattr(self, k)) and getattr(self, k) >= 1, f"{k} must be an integer >= 1, got {getattr(self, k)!r}")
+        for k in ("eval_every", "save_every", "eval_windows", "warmup"):
+            _need(_is_int(getattr(self, k)) and getattr(self, k) >= 0, f"{k} must be a non-negative integer, got {getattr(self, k)!r}")
+        _need(0 < self.val_frac < 0.5 and 0 < self.test_frac < 0.5, f"val_frac and test_frac must be in (0, 0.5), got {self.val_frac!r}, {self.test_frac!r}")
+        _need(self.progress in PROGRESS, f"progress={self.progress!r}: choose 'auto', 'text' or False")
+        self.lora                                     # LoraSettings checks rank, alpha, dropout, targets
+        validate_config(self.train_config())
+        pick_device(self.device)
+        _need(self.resume or not (self.run_path / "summary.json").exists(),
+              f"run_dir {str(self.run_path)!r} holds a finished adaptation (summary.json), which is never overwritten: pass resume=True, or give a fresh run_dir")
+        _need(self.resume or not (self.run_path / "checkpoints").exists(),
+              f"run_dir {str(self.run_path)!r} holds checkpoints of an unfinished adaptation: pass resume=True to continue it, or give a fresh run_dir")
+
+    @property
+    def base_path(self) -> str: return str(project_path(self.base_run)) if self.base_run else (str(project_path(r)) if (r := latest_run()) else "")
+    @property
+    def lora(self) -> LoraSettings:
+        return LoraSettings(rank=self.rank, alpha=self.alpha, dropout=self.lora_dropout, targets=self.targets, train_relations=self.train_relations)
+    def train_config(self) -> TrainConfig:
+        return TrainConfig(steps=self.steps, batch_size=self.batch_size, grad_accum=self.grad_accum, lr=self.lr, warmup=self.warmup, seed=self.seed,
+                           device=self.device, eval_every=self.eval_every or None, save_every=self.save_every or None,
+                           save_every_minutes=self.save_every_minutes)
+    @property
+    def run_path(self) -> Path:
+        if self.run_dir: return project_path(self.run_dir)
+        key = {k: v for k, v in asdict(self).items() if k not in ADAPT_ID_IGNORES} | dict(base_run=_project_rel(Path(self.base_path)), kg_dir=_project_rel(project_path(self.kg_dir)))
+        return project_path("runs") / "adapt" / f"{Path(self.base_path).name}-on-{project_path(self.kg_dir).name}-{sha256_bytes(json.dumps(key, sort_keys=True, default=str).encode())[:6]}"
+
+# %% ../nbs/20_adapt.ipynb #5d88348e
+class Adaptation:
+    "The adaptation run of nbs/adapt.ipynb with parameters `cfg`; its stages are the methods below, called in order."
+    def __init__(self, cfg: AdaptConfig):
+        self.cfg, self.device, self.run_path = cfg, pick_device(cfg.device), cfg.run_path
+        self.lock = RunLock(self.run_path)            # one writer per run directory
+        self.done = None
+        torch.manual_seed(cfg.seed)
+
+    def header(self) -> str:
+        return f"Adapting **{self.cfg.base_path}** to **{self.cfg.kg_dir}** into `{self.run_path}` on **{self.device}** (torch {torch.__version__})"
+
+@patch
+def prepare(self: Adaptation) -> dict:
+    "Load the base run and make the target's windows with the base's tokenizer; returns the windows per split."
+    c = self.cfg
+    self.base = load_run(c.base_path, "cpu")
+    key = self.base.config["data"].get("prep_key") or {}
+    kg = project_path(c.kg_dir)
+    self.data_dir = kg / f"prep-adapt-{self.base.name}-s{c.seed}-f{c.val_frac}-t{c.test_frac}"
+    self.prep = prepare_data(kg, self.data_dir, vocab_size=self.base.tokenizer.vocab_size, R=key.get("R", 128), L=key.get("L", self.base.model.config.leaf_slots),
+                             val_frac=c.val_frac, seed=c.seed, test_frac=c.test_frac, progress=False, tokenizer=self.base.path / "tokenizer.json")
+    for split, n in (("training", self.prep["n_train"]), ("validation", self.prep["n_val"]), ("held-out test", self.prep["n_test"])):
+        _need(n > 0, f"the target KG {kg} is too small: its {split} split has no window; adapt to a larger codebase, or change val_frac/test_frac")
+    return {s: self.prep[f"n_{s}"] for s in ("train", "val", "test")}
+
+@patch
+def build_model(self: Adaptation):
+    "Resolve the trainer's settings, wrap the base in LoRA adapters, and make the batch streams; returns the trainable share."
+    c = self.cfg
+    self.train_cfg, self.implied = resolve_config(c.train_config(), self.prep["n_train"])
+    self.model = add_lora(self.base.model, c.lora)
+    layout = self.base.config["data"].get("layout", "compact")
+    self.train_batches, self.val_batches = batch_streams(self.data_dir / "samples", self.base.tokenizer.vocab_size, self.train_cfg.batch_size, layout,
+                                                         c.seed, self.train_cfg.mlm_prob, pin_memory=self.device.type == "cuda")
+    self.share = trainable_share(self.model)
+    return self.share
+
+@patch
+def fit(self: Adaptation) -> dict:
+    "Train the adapters (or resume them); a finished run resumed is left as it is."
+    c = self.cfg
+    if c.resume and (s := self.run_path / "summary.json").exists():
+        self.done = read_json_file(s, "adaptation summary"); print(f"{self.run_path} is finished: nothing to train"); return self.done
+    t0 = time.perf_counter()
+    self.val = self.val_batches(self.train_cfg.eval_batch_size)
+    trainer = Trainer(self.model, objective, self.train_batches, lambda bs: self.val, self.train_cfg, self.run_path,
+                      extra_files={"adapt.json": json.dumps(asdict(c), indent=2)}, progress=c.progress)
+    self.final = trainer.fit(resume=c.resume)
+    self.wall = time.perf_counter() - t0
+    return self.final
+
+# %% ../nbs/20_adapt.ipynb #88e998dd
+@patch
+def heldout(self: Adaptation) -> pd.DataFrame:
+    "The base (adapters off) and the adapted model on the target's held-out test files, with the trainer's masks and metrics."
+    c, bs = self.cfg, self.train_cfg.eval_batch_size
+    batches = self.val_batches(bs, "test", max_batches=-(-c.eval_windows // bs) if c.eval_windows else None)
+    self.model.eval()
+    with self.model.disable_adapter(): base = evaluate_batches(self.model, objective, batches, self.train_cfg, device=self.device, prefix="")
+    adapted = evaluate_batches(self.model, objective, batches, self.train_cfg, device=self.device, prefix="")
+    keep = ("loss", "mlm_acc", "mnm_acc", "mnm_tail_acc", "mlm_loss", "mnm_loss")
+    self.heldout_metrics = {"base": {k: base[k] for k in keep if k in base}, "adapted": {k: adapted[k] for k in keep if k in adapted}}
+    for m in self.heldout_metrics.values():
+        if "mlm_loss" in m: m["mlm_perplexity"] = math.exp(m["mlm_loss"])
+    self.heldout_windows = sum(int(b["input_ids"].shape[0]) for b in batches)
+    return pd.DataFrame(self.heldout_metrics).T
+
+@patch
+def finish(self: Adaptation) -> dict:
+    "Write the adapter directory (weights, config, base identity, model card), config.json and summary.json (last: it marks the run finished)."
+    if self.done is not None: self.lock.release(); return self.done
+    c, final = self.cfg, self.final
+    adir = save_adapter(self.model, self.run_path / "adapter", base_identity(self.model, self.base.name) | dict(base_run=_project_rel(self.base.path)))
+    size = (adir / "adapter_model.safetensors").stat().st_size
+    manifest = read_json_file(project_path(c.kg_dir) / "manifest.json", "KG manifest")
+    summary = dict(steps=final["step"], wall_s=round(self.wall, 1), val_loss=final.get("val_loss"), val_mlm_acc=final.get("val_mlm_acc"),
+                   val_mnm_acc=final.get("val_mnm_acc"), adapter_bytes=size, trainable=self.share["trainable"], total_parameters=self.share["total"],
+                   trainable_share=self.share["share"], base_run=_project_rel(self.base.path), target_kg=_project_rel(project_path(c.kg_dir)),
+                   target_counts=manifest.get("counts", {}), heldout=getattr(self, "heldout_metrics", None), heldout_windows=getattr(self, "heldout_windows", 0),
+                   phase=self.train_cfg.phase, device=str(self.device))
+    atomic_write_json(self.run_path / "config.json", dict(parameters=asdict(c), train=json.loads(json.dumps(asdict(self.train_cfg))), lora=asdict(c.lora),
+                                                         data=dict(data_dir=str(self.data_dir), prep_key=self.prep["key"])))
+    card = model_card(summary, asdict(c))
+    for d in (self.run_path, adir): (d / "README.md").write_text(card)
+    kill_point("adapt:saved")
+    atomic_write_json(self.run_path / "summary.json", summary)
+    self.lock.release()
+    return summary
+
+# %% ../nbs/20_adapt.ipynb #ead4de8f
+def model_card(summary: dict, params: dict) -> str:
+    "A model card (Hugging Face style, from the run's own files) for an adaptation run and its adapter directory."
+    h = summary.get("heldout") or {}
+    rows = "\n".join(f"| {m} | {v.get('loss', float('nan')):.3f} | {v.get('mlm_acc', float('nan')):.3f} | {v.get('mnm_acc', float('nan')):.3f} | "
+                     f"{v.get('mlm_perplexity', float('nan')):.1f} |" for m, v in h.items())
+    counts = summary.get("target_counts", {})
+    return f"""---
+library_name: peft
+base_model: {summary['base_run']}
+tags: [graphmer, code, knowledge-graph, lora]
+---
+
+# GraphMER-SE adapted to `{summary['target_kg']}`
+
+LoRA adapters (peft) on the GraphMER-SE run `{summary['base_run']}`, trained {summary['steps']} steps on the code and
+code-KG facts of `{summary['target_kg']}` ({counts.get('files', '?')} files, {counts.get('entities', '?')} entities,
+{counts.get('triples', '?')} triples). {summary['trainable']:,} of {summary['total_parameters']:,} parameters trained
+({100 * summary['trainable_share']:.2f}%); adapter file {summary['adapter_bytes'] / 1e6:.2f} MB.
+
+## Configuration
+
+rank {params['rank']}, alpha {params['alpha']}, dropout {params['lora_dropout']}, targets `{params['targets']}`,
+relation parameters {'trained' if params['train_relations'] else 'frozen'}; lr {params['lr']}, warmup {params['warmup']},
+batch {params['batch_size']} x {params['grad_accum']}, seed {params['seed']}, phase {summary['phase']}, device {summary['device']},
+{summary['wall_s']} s.
+
+## Evaluation (held-out files of the target, {summary.get('heldout_windows', 0)} windows, never trained on)
+
+| model | loss | MLM accuracy | MNM accuracy | MLM perplexity |
+|---|---|---|---|---|
+{rows or '| (not evaluated) | | | | |'}
+
+## Intended use and limitations
+
+For exploring and completing the code KG of this codebase (masked names, masked KG leaves) with the base it was
+trained on: `graphmer.adapt.load_adapter` refuses any other base (the weights' SHA-256 is in `graphmer_base.json`).
+The numbers above come from this run alone, one seed, on a share of one codebase's files; they say nothing of other
+codebases. Facts come from static analysis (see the base run's KG) and inherit its gaps.
+"""
