@@ -15,7 +15,8 @@ from .extract import ALL_LANGUAGES, build_kg, load_kg
 from .ontology import validate
 
 # %% auto #0
-__all__ = ['parser', 'cmd_build_kg', 'cmd_validate', 'train_parser', 'cmd_train', 'cmd_run', 'main']
+__all__ = ['parser', 'cmd_build_kg', 'cmd_validate', 'params_parser', 'train_parser', 'adapt_parser', 'cmd_train', 'cmd_adapt',
+           'cmd_run', 'main']
 
 # %% ../nbs/07_cli.ipynb #fa20f579
 def _languages(s: str) -> list[str]:
@@ -51,6 +52,8 @@ def parser() -> argparse.ArgumentParser:
                    "(the arguments of `python -m graphmer.report`; `graphmer run --help` lists them)")
     sub.add_parser("train", add_help=False, help="train one run, as nbs/train.ipynb does (its parameters as --options; "
                    "`graphmer train --help` lists them); under `torchrun --nproc_per_node=N` on N processes")
+    sub.add_parser("adapt", add_help=False, help="adapt a pretrained run to another codebase's KG with LoRA adapters, as nbs/adapt.ipynb does "
+                   "(`graphmer adapt --help` lists its parameters)")
     return p
 
 # %% ../nbs/07_cli.ipynb #5082a3c6
@@ -80,15 +83,25 @@ def _text(s: str):
     "A text parameter's value: the string as given (JSON lists stay text), except True and False."
     return {"True": True, "False": False}.get(s, s)
 
-def train_parser():
-    "The parser of `graphmer train`: one `--option` per parameter of `RunConfig` (nbs/train.ipynb's), with its default."
-    from graphmer.runs import RunConfig          # imported here: torch is heavy, and only this command needs it
-    p = argparse.ArgumentParser(prog="graphmer train", description="Train one run with the parameters of nbs/train.ipynb. Under "
-                                "`torchrun --nproc_per_node=N -m graphmer.cli train ...` it trains on N processes (DistributedDataParallel).")
-    for f in fields(RunConfig):
+def params_parser(cls, prog: str, description: str):
+    "An argparse parser with one `--option` per field of the parameters dataclass `cls`, with its default."
+    p = argparse.ArgumentParser(prog=prog, description=description)
+    for f in fields(cls):
         p.add_argument(f"--{f.name.replace('_', '-')}", dest=f.name, type=_text if isinstance(f.default, str) else literal_or_text, default=f.default, metavar=type(f.default).__name__.upper(),
                        help=f"default {f.default!r}")
     return p
+
+def train_parser():
+    "The parser of `graphmer train`: one `--option` per parameter of `RunConfig` (nbs/train.ipynb's), with its default."
+    from graphmer.runs import RunConfig          # imported here: torch is heavy, and only this command needs it
+    return params_parser(RunConfig, "graphmer train", "Train one run with the parameters of nbs/train.ipynb. Under "
+                         "`torchrun --nproc_per_node=N -m graphmer.cli train ...` it trains on N processes (DistributedDataParallel).")
+
+def adapt_parser():
+    "The parser of `graphmer adapt`: one `--option` per parameter of `AdaptConfig` (nbs/adapt.ipynb's)."
+    from graphmer.adapt import AdaptConfig
+    return params_parser(AdaptConfig, "graphmer adapt", "Adapt a pretrained run to another codebase's KG with LoRA adapters, "
+                         "with the parameters of nbs/adapt.ipynb; the adapter and its model card go to <run_dir>/adapter.")
 
 def cmd_train(rest: list[str]) -> int:
     "Run the stages of nbs/train.ipynb; print the summary as JSON (on the first process)."
@@ -102,6 +115,18 @@ def cmd_train(rest: list[str]) -> int:
     if t.is_main: print(json.dumps(summary, indent=2, default=str))
     return 0
 
+def cmd_adapt(rest: list[str]) -> int:
+    "Run the stages of nbs/adapt.ipynb; print the summary as JSON."
+    a = vars(adapt_parser().parse_args(rest))
+    from graphmer.adapt import AdaptConfig, Adaptation
+    try: cfg = AdaptConfig.from_dict(a)
+    except ValueError as e: print(f"graphmer adapt: error: {e}", file=sys.stderr); return 2
+    ad = Adaptation(cfg)
+    for stage in (ad.prepare, ad.build_model, ad.fit): stage()
+    if ad.done is None: print(ad.heldout().to_string())
+    print(json.dumps(ad.finish(), indent=2, default=str))
+    return 0
+
 def cmd_run(rest: list[str]) -> int:
     from graphmer.report import main as report_main    # imported here: the other commands need neither papermill nor nbconvert
     return report_main(rest, prog="graphmer run")
@@ -112,6 +137,7 @@ def _run(argv) -> int:
     a, rest = p.parse_known_args(argv)
     if a.command == "run": return cmd_run(rest)
     if a.command == "train": return cmd_train(rest)
+    if a.command == "adapt": return cmd_adapt(rest)
     if rest: p.error(f"unrecognized arguments: {' '.join(rest)}")
     try: return {"build-kg": cmd_build_kg, "validate": cmd_validate}[a.command](a)
     except (FileNotFoundError, NotADirectoryError, ValueError) as e:
