@@ -54,7 +54,11 @@ class ModelSpec:
         if self.kind not in MODEL_KINDS: raise ValueError(f"kind={self.kind!r}: choose one of {MODEL_KINDS}")
 
 # %% ../nbs/19_runs.ipynb #35375132
-def _ablation_scorer(ev, name, split, q): return ModelScorer(ev.ablations[name], ev.tails, q, ev.cfg.scoring, ev.device) if name in ev.ablations else None
+def _ablation_scorer(ev, name, split, q):
+    if name not in ev.ablations: return None
+    run, prior = ev.ablations[name], getattr(ev, "prior", None) or {}
+    if run.name not in prior: return ModelScorer(run, ev.tails, q, ev.cfg.scoring, ev.device)
+    return PriorScorer(ModelScorer(run, ev.tails, q, (ev.cfg.scoring,), ev.device), ev.prior_counts, q, prior[run.name]["weight"], ev.cfg.scoring)   # also '<name>+prior'
 def _kge_scorer(ev, name, split, q): return KGEScorerAdapter(ev.kge[name], q) if split == "transductive" and name in ev.kge else None
 def _frequency_scorer(ev, name, split, q): return FrequencyScorer(ev.train_triples, ev.tails, q)
 def _random_scorer(ev, name, split, q): return RandomScorer(len(ev.tails.ids), q, ev.cfg.seed)
@@ -655,17 +659,17 @@ def train_baselines(self: Evaluation) -> dict:
 # %% ../nbs/19_runs.ipynb #cdf76937
 @patch
 def fit_prior(self: Evaluation) -> pd.DataFrame:
-    "Fit each run's prior weight on the validation files' queries (`cfg.prior == 'val'`); returns validation MRR per weight, and the chosen one, per run."
+    "Fit the prior weight of each run and each ablation on the validation files' queries (`cfg.prior == 'val'`); returns validation MRR per weight, and the chosen one, per model."
     c, self.prior = self.cfg, {}
     if c.prior == "none": return pd.DataFrame()
     qv = split_queries(self.main, self.kg, self.tails, "validation", c.max_queries, c.seed)
     if not len(qv): raise ValueError("no validation queries to fit the prior on (the validation files have no answerable facts): pass prior='none'")
     fit_counts = FrequencyScorer(self.train_triples[~self.train_triples["head"].isin(heads_in_files(self.kg.entities, self.split_info["val"]))], self.tails, qv).counts
     rows = {}
-    for r in self.runs:
+    for row, r in [(self._row_name(r), r) for r in self.runs] + list(self.ablations.items()):   # ablations too: the prior is no privilege of the main model
         fit = fit_prior_weight(ModelScorer(r, self.tails, qv, c.scoring, self.device), fit_counts, qv, self.tails, self.known, rule=c.scoring)
         self.prior[r.name] = fit
-        rows[self._row_name(r)] = {"chosen weight": fit["weight"], "validation queries": fit["n"]} | {f"MRR at {w:g}": m for w, m in fit["mrr"].items()}
+        rows[row] = {"chosen weight": fit["weight"], "validation queries": fit["n"]} | {f"MRR at {w:g}": m for w, m in fit["mrr"].items()}
     self.prior_counts = FrequencyScorer(self.train_triples, self.tails, qv).counts     # at test time: every training triple, as the frequency baseline
     return pd.DataFrame(rows).T
 
@@ -724,10 +728,10 @@ def verdict(self: Evaluation) -> pd.DataFrame:
     "Each GraphMER row against the split's best baseline by MRR: the difference, its paired bootstrap 95% interval, and 'ahead', 'behind' or 'not separable'."
     rows = []
     for s in self.splits:
-        res = self.results[s]; base = [n for n in res if n in self.baselines]
+        res = self.results[s]; base = [n for n in res if n.removesuffix(PRIOR_SUFFIX) in self.baselines]   # an ablation with the prior is a baseline too
         if not base: continue
         best = max(base, key=lambda n: res[n]["mrr"])
-        for n in (n for n in res if n not in self.baselines):
+        for n in (n for n in res if n not in base):
             lo, hi = bootstrap_mrr(self.tops[(s, n)]["ranks"], self.tops[(s, best)]["ranks"], seed=self.cfg.seed)
             rows.append(dict(split=s, model=n, mrr=res[n]["mrr"], best_baseline=best, baseline_mrr=res[best]["mrr"], difference=res[n]["mrr"] - res[best]["mrr"],
                              ci_low=lo, ci_high=hi, verdict="ahead" if lo > 0 else "behind" if hi < 0 else "not separable"))
