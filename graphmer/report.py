@@ -15,10 +15,11 @@ from .extract import kg_dir_for
 from .runs import MODELS, METRICS, run_id
 
 # %% auto #0
-__all__ = ['PLOTLY_MIME', 'WIDGET_VIEW', 'WIDGET_STATE', 'REPORT_CSS', 'SETTINGS', 'INDEX_CSS', 'notebook_parameters',
-           'params_html', 'count_figures', 'prepare_for_html', 'notebook_html', 'to_html', 'run_notebook', 'job_steps',
-           'parse_params', 'machine_info', 'kg_sources', 'write_run_record', 'load_runs', 'eval_table', 'compare_table',
-           'run_section', 'index_html', 'write_index', 'readme_markdown', 'write_readme', 'main']
+__all__ = ['PLOTLY_MIME', 'WIDGET_VIEW', 'WIDGET_STATE', 'REPORT_CSS', 'SETTINGS', 'INDEX_CSS', 'JOB_STEPS',
+           'notebook_parameters', 'params_html', 'count_figures', 'prepare_for_html', 'notebook_html', 'to_html',
+           'run_notebook', 'job_steps', 'parse_params', 'machine_info', 'kg_sources', 'write_run_record', 'load_runs',
+           'eval_table', 'compare_table', 'run_section', 'index_html', 'write_index', 'readme_markdown', 'write_readme',
+           'main']
 
 # %% ../nbs/08_report.ipynb #2849c1d7
 def _assignments(src: str) -> dict:
@@ -405,6 +406,8 @@ def write_readme() -> list[Path]:
     return [atomic_write_text(root / page, readme_markdown(root / "nbs" / f"{nb}.ipynb")) for nb, page in DOC_PAGES.items()]
 
 # %% ../nbs/08_report.ipynb #81afcb4d
+JOB_STEPS = ("build_kg", "train", "evaluate", "explore")   # the runnable notebooks the main job runs, in order (adapt.ipynb needs a second codebase)
+
 def main(argv=None,
          prog: str = "python -m graphmer.report",   # the command named in usage and errors (`graphmer run` reuses this parser)
         ) -> int:
@@ -424,9 +427,9 @@ def main(argv=None,
     a = ap.parse_args(argv)
     if a.workers < 1: ap.error(f"--workers must be a positive integer, got {a.workers}")
     if a.steps < 0: ap.error(f"--steps must be >= 0, got {a.steps}")
-    try: unknown = set(parse_params(a.param)) - set(RUNNABLE)
+    try: unknown = set(parse_params(a.param)) - set(JOB_STEPS)
     except ValueError as e: ap.error(str(e))
-    if unknown: ap.error(f"--param: no step named {', '.join(sorted(unknown))} ({', '.join(RUNNABLE)})")
+    if unknown: ap.error(f"--param: no step named {', '.join(sorted(unknown))} ({', '.join(JOB_STEPS)})")
     reports = project_path(a.reports)
     if a.render:
         for nb in a.render: print(f"report: {to_html(Path(nb))}")
