@@ -7,6 +7,7 @@ from graphmer.core import project_root
 ROOT = project_root()
 pytestmark = pytest.mark.slow   # integration: trains a run and evaluates it with papermill (`make test-fast` leaves it out)
 MODELS = {"graphmer", "random", "frequency", "text_only", "no_decay"}
+PRIOR = {"graphmer+prior", "text_only+prior", "no_decay+prior"}       # the name-scoring models again, with the prior fitted on validation files
 
 def papermill(out, *params, timeout=1200):
     args = [sys.executable, "-m", "papermill", str(ROOT / "nbs" / "evaluate.ipynb"), str(out), "--cwd", str(ROOT), "--no-progress-bar"]
@@ -26,8 +27,12 @@ def evaluated(trained_run, tmp_path_factory):
 def test_eval_json_has_every_model_and_metric(evaluated):
     run, ev, kge = evaluated
     assert set(ev) >= {"inductive", "transductive", "meta"}
-    assert set(ev["inductive"]) == MODELS                                  # KG embeddings cannot score unseen entities
-    assert set(ev["transductive"]) == MODELS | ({"transe"} if kge else set())
+    assert set(ev["inductive"]) == MODELS | PRIOR                          # KG embeddings cannot score unseen entities
+    assert set(ev["transductive"]) == MODELS | PRIOR | ({"transe"} if kge else set())
+    assert len(ev["meta"]["prior"]) == 3 and all(p["n"] > 0 for p in ev["meta"]["prior"].values())   # the run and both ablations, fitted
+    for v in ev["meta"]["verdict"]:                                         # the run's rows against the best baseline, ablations + prior included
+        assert v["model"] in ("graphmer", "graphmer+prior") and v["best_baseline"] in (MODELS | PRIOR) - {"graphmer", "graphmer+prior"}
+        assert v["ci_low"] - 1e-9 <= v["difference"] <= v["ci_high"] + 1e-9
     for split in ("inductive", "transductive"):
         for model, m in ev[split].items():
             assert m["n"] == ev["meta"]["queries"][split]["queries"] > 0, (split, model)
