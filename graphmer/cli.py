@@ -103,12 +103,15 @@ def adapt_parser():
     return params_parser(AdaptConfig, "graphmer adapt", "Adapt a pretrained run to another codebase's KG with LoRA adapters, "
                          "with the parameters of nbs/adapt.ipynb; the adapter and its model card go to <run_dir>/adapter.")
 
+def _checked(cls, parser, rest: list[str]):
+    "The parameters dataclass `cls` from `parser`'s options in `rest`, or None after printing why they are refused."
+    try: return cls.from_dict(vars(parser.parse_args(rest)))
+    except ValueError as e: print(f"{parser.prog}: error: {e}", file=sys.stderr); return None
+
 def cmd_train(rest: list[str]) -> int:
     "Run the stages of nbs/train.ipynb; print the summary as JSON (on the first process)."
-    a = vars(train_parser().parse_args(rest))
     from graphmer.runs import RunConfig, Training
-    try: cfg = RunConfig.from_dict(a)
-    except ValueError as e: print(f"graphmer train: error: {e}", file=sys.stderr); return 2
+    if (cfg := _checked(RunConfig, train_parser(), rest)) is None: return 2
     t = Training(cfg)
     for stage in (t.prepare, t.build_model, t.fit): stage()
     summary = t.finish()
@@ -117,10 +120,8 @@ def cmd_train(rest: list[str]) -> int:
 
 def cmd_adapt(rest: list[str]) -> int:
     "Run the stages of nbs/adapt.ipynb; print the summary as JSON."
-    a = vars(adapt_parser().parse_args(rest))
     from graphmer.adapt import AdaptConfig, Adaptation
-    try: cfg = AdaptConfig.from_dict(a)
-    except ValueError as e: print(f"graphmer adapt: error: {e}", file=sys.stderr); return 2
+    if (cfg := _checked(AdaptConfig, adapt_parser(), rest)) is None: return 2
     ad = Adaptation(cfg)
     for stage in (ad.prepare, ad.build_model, ad.fit): stage()
     if ad.done is None: print(ad.heldout().to_string())
