@@ -54,11 +54,7 @@ class ModelSpec:
         if self.kind not in MODEL_KINDS: raise ValueError(f"kind={self.kind!r}: choose one of {MODEL_KINDS}")
 
 # %% ../nbs/19_runs.ipynb #35375132
-def _ablation_scorer(ev, name, split, q):
-    if name not in ev.ablations: return None
-    run, prior = ev.ablations[name], getattr(ev, "prior", None) or {}
-    if run.name not in prior: return ModelScorer(run, ev.tails, q, ev.cfg.scoring, ev.device)
-    return PriorScorer(ModelScorer(run, ev.tails, q, (ev.cfg.scoring,), ev.device), ev.prior_counts, q, prior[run.name]["weight"], ev.cfg.scoring)   # also '<name>+prior'
+def _ablation_scorer(ev, name, split, q): return ev.name_scorer(ev.ablations[name], q, (ev.cfg.scoring,)) if name in ev.ablations else None
 def _kge_scorer(ev, name, split, q): return KGEScorerAdapter(ev.kge[name], q) if split == "transductive" and name in ev.kge else None
 def _frequency_scorer(ev, name, split, q): return FrequencyScorer(ev.train_triples, ev.tails, q)
 def _random_scorer(ev, name, split, q): return RandomScorer(len(ev.tails.ids), q, ev.cfg.seed)
@@ -676,6 +672,12 @@ def fit_prior(self: Evaluation) -> pd.DataFrame:
 @patch
 def _row_name(self: Evaluation, run) -> str: return run.name if len(self.runs) > 1 else "graphmer"
 
+@patch
+def name_scorer(self: Evaluation, run, q, rules: tuple):
+    "A run's (or an ablation's) `ModelScorer` under `rules`, giving {rule: scores}, and also 'prior' when a prior weight was fitted for it."
+    sc, fit = ModelScorer(run, self.tails, q, rules, self.device), (getattr(self, "prior", None) or {}).get(run.name)
+    return PriorScorer(sc, self.prior_counts, q, fit["weight"], self.cfg.scoring) if fit else sc
+
 # %% ../nbs/19_runs.ipynb #27785c9b
 @patch
 def scorers(self: Evaluation, split: str) -> dict:
@@ -684,9 +686,7 @@ def scorers(self: Evaluation, split: str) -> dict:
     if c.prior != "none" and not getattr(self, "prior", None): self.fit_prior()
     other = "sum" if c.scoring == "mean" else "mean"
     out = {}
-    for r in self.runs:
-        sc = ModelScorer(r, self.tails, q, (c.scoring, other) if r is self.main else (c.scoring,), self.device)
-        out[self._row_name(r)] = PriorScorer(sc, self.prior_counts, q, self.prior[r.name]["weight"], c.scoring) if getattr(self, "prior", None) else sc
+    for r in self.runs: out[self._row_name(r)] = self.name_scorer(r, q, (c.scoring, other) if r is self.main else (c.scoring,))
     for b in self.baselines:
         if (sc := MODELS[b].scorer(self, b, split, q)) is not None: out[b] = sc
     return out
