@@ -20,7 +20,7 @@ from .batch import (BATCH_FIELDS, CLS_ID, GRAPH_ID, GRAPH_SLOT, IGNORE, MASK_ID,
                             SPECIAL_TOKENS)
 
 # %% auto #0
-__all__ = ['SAMPLE_FIELDS', 'SPLIT_GROUPS', 'line_starts', 'mention_char_spans', 'covering_tokens', 'TripleIndex',
+__all__ = ['LEAF_DROPOUT', 'SAMPLE_FIELDS', 'SPLIT_GROUPS', 'line_starts', 'mention_char_spans', 'covering_tokens', 'TripleIndex',
            'build_triple_index', 'InjectionStats', 'occurs_as_name', 'select_injections', 'empty_sample',
            'file_samples', 'file_group', 'split_by_file', 'load_split', 'heads_in_files', 'split_triples',
            'training_triples', 'ShardWriter', 'prepare_samples', 'LeafyChainDataset', 'span_length_probs',
@@ -134,9 +134,11 @@ def occurs_as_name(name: str, text: str) -> bool:
     "Whether `name` occurs in `text` as a whole identifier (not inside a longer one)."
     return re.search(rf"(?<![{_IDENT}]){re.escape(name)}(?![{_IDENT}])", text) is not None
 
-def select_injections(heads, index: TripleIndex, L: int, rng: np.random.Generator, stats: InjectionStats) -> list[tuple]:
+def select_injections(heads, index: TripleIndex, L: int, rng: np.random.Generator, stats: InjectionStats,
+                      augment=()) -> list[tuple]:  # names of `graphmer.augment.KG_TRANSFORMS` to apply ('other_mention', 'other_relation', 'leaf_dropout')
     "Choose one triple per head of `heads` = [(root, head_len, head entity)] sorted by root: [(root, head_len, head, rel, tail, tail ids)], at most one per root."
     first = {}
+    if "other_mention" in augment: heads = [heads[i] for i in rng.permutation(len(heads))]   # a random mention of each head, not its first
     for root, hl, h in heads: first.setdefault(h, (root, hl))          # a head is injected at its first mention
     used, chosen = Counter(), {}
     for h, (root, hl) in sorted(first.items(), key=lambda kv: kv[1][0]):
@@ -148,6 +150,7 @@ def select_injections(heads, index: TripleIndex, L: int, rng: np.random.Generato
         if not fit.any(): stats.heads_all_too_long += 1; continue
         rels, tails = rels[fit], tails[fit]
         key = np.array([used[r] for r in rels]) * (index.rel_freq.sum() + 1) + index.rel_freq[rels]
+        if "other_relation" in augment: key = np.zeros(len(rels), np.int64)                      # any relation of the head, not the rarest
         best = np.flatnonzero(key == key.min())
         j = best[rng.integers(len(best))]
         pick = (int(key[j]), root, hl, h, int(rels[j]), int(tails[j]))
@@ -156,7 +159,11 @@ def select_injections(heads, index: TripleIndex, L: int, rng: np.random.Generato
             if pick[0] >= chosen[root][0]: continue
             used[chosen[root][4]] -= 1
         chosen[root] = pick; used[pick[4]] += 1
-    return [(root, hl, h, r, t, index.tail_ids(t)) for _, root, hl, h, r, t in sorted(chosen.values(), key=lambda p: p[1])]
+    picks = sorted(chosen.values(), key=lambda p: p[1])
+    if "leaf_dropout" in augment: picks = [p for p in picks if rng.random() >= LEAF_DROPOUT]          # fewer leaves; each kept one stays a true fact
+    return [(root, hl, h, r, t, index.tail_ids(t)) for _, root, hl, h, r, t in picks]
+
+LEAF_DROPOUT = 0.3   # share of injections the 'leaf_dropout' augmentation leaves out
 
 # %% ../nbs/11_data.ipynb #ed012be1
 SAMPLE_FIELDS = {  # name: (dtype, per-root shape suffix) of the stored arrays of one sample
@@ -172,12 +179,14 @@ def empty_sample(R: int, L: int) -> dict:
     return s
 
 def file_samples(text: str, enc, mentions: pd.DataFrame, ent_index: pd.Index, index: TripleIndex, R: int, L: int,
-                 rng: np.random.Generator, stats: InjectionStats, file_id: int = -1) -> Iterator[dict]:
+                 rng: np.random.Generator, stats: InjectionStats, file_id: int = -1,
+                 spans=None,        # (starts, ends): the mentions' character spans in `text` when they are not where `mentions` says (augmented text; -1: gone)
+                 kg_augment=()) -> Iterator[dict]:   # KG-side augmentations for `select_injections`
     "Samples (dicts of arrays, see `SAMPLE_FIELDS`, plus scalars `file_id` and `window`) of the windows of one file with encoding `enc` and KG `mentions` (rows of the file)."
     C = R - 2; ids = np.asarray(enc.ids, np.int32); T = len(ids)
     if T == 0: return
     off = np.asarray(enc.offsets, np.int64).reshape(-1, 2); ws = np.asarray(enc.word_starts, bool)
-    cs, ce = mention_char_spans(text, mentions["line"], mentions["col"], mentions["end_col"])
+    cs, ce = mention_char_spans(text, mentions["line"], mentions["col"], mentions["end_col"]) if spans is None else spans
     first, last = covering_tokens(off[:, 0], off[:, 1], cs, ce)
     ent = ent_index.get_indexer(mentions["entity"])
     named = np.array([e >= 0 and a >= 0 and str(index.names[e]) in text[a:b] for e, a, b in zip(ent, cs, ce)], bool)
@@ -195,7 +204,7 @@ def file_samples(text: str, enc, mentions: pd.DataFrame, ent_index: pd.Index, in
         heads = [(int(first[i] - lo + 1), int(last[i] - first[i] + 1), int(ent[i])) for i in sel]
         for root, hl, h in reversed(heads): s["mention_entity"][root], s["mention_len"][root] = h, hl   # the first mention wins
         wtext, k = text[off[lo, 0]:off[hi - 1, 1]], 0
-        for root, hl, h, r, t, tids in select_injections(heads, index, L, rng, stats):
+        for root, hl, h, r, t, tids in select_injections(heads, index, L, rng, stats, kg_augment):
             cp = occurs_as_name(str(index.names[t]), wtext)
             s["leaf_ids"][root, :len(tids)] = tids; s["leaf_rel"][root] = r; s["head_len"][root] = hl
             s["tail_len"][root] = len(tids); s["copyable"][root] = cp; s["tail_entity"][root] = t; s["head_entity"][root] = h

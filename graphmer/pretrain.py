@@ -80,13 +80,20 @@ def batch_streams(samples_dir, vocab_size: int,
                   index_multiple: int | None = 64,  # `index_fields` padded to this multiple (None: the model finds its positions itself)
                   pad_multiple: int = 16,       # compact layout: N padded to a multiple of this (fewer shapes for torch.compile: STATIC_SHAPES)
                   leaves: bool = True,          # False: code tokens only (the text-only ablation)
-                  seed_streams: dict | None = None):  # {stream: [multiplier, offset]} (`TrainConfig.seed_streams`); None: SEED_STREAMS
+                  seed_streams: dict | None = None,  # {stream: [multiplier, offset]} (`TrainConfig.seed_streams`); None: SEED_STREAMS
+                  augment=(),                   # names of `graphmer.augment.TRANSFORMS` applied on the fly to training files (empty: the prepared windows)
+                  augment_copies: int = 1):     # ... samples of each training file per epoch, the original included
     "(train_batches(epoch), val_batches(batch_size)) for `Trainer`."
+    augmented = {}
     def collator(stream: str, epoch: int):   # training and evaluation batches differ only in their mask stream
         return Collator(vocab_size, layout, mlm_prob, mnm_prob, seed=stream_seed(seed, stream, epoch, seed_streams), leaves=leaves,
                         index_multiple=index_multiple, pad_multiple=pad_multiple)
     def train_batches(epoch: int):
-        ds = LeafyChainDataset(samples_dir, "train", shuffle=True, seed=seed); ds.set_epoch(epoch)
+        if augment and augment_copies > 1:
+            from graphmer.augment import AugmentedDataset
+            ds = augmented.setdefault("ds", AugmentedDataset(samples_dir, augment_copies, augment, seed=seed))   # reads the KG once
+        else: ds = LeafyChainDataset(samples_dir, "train", shuffle=True, seed=seed)
+        ds.set_epoch(epoch)
         return DataLoader(ds, batch_size=batch_size, collate_fn=collator("train_masks", epoch), num_workers=workers, drop_last=True, pin_memory=pin_memory,
                           prefetch_factor=4 if workers else None,
                           generator=torch.Generator().manual_seed(stream_seed(seed, "train_loader", epoch, seed_streams)), persistent_workers=False)

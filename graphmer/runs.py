@@ -24,6 +24,7 @@ from .kge import train_kge
 from .models import GraphMER, GraphMERConfig
 from .ontology import ontology_dict, relation_vocab
 from .pretrain import prepare_data, batch_streams, frequency_baseline, objective, STATIC_SHAPES
+from .augment import parse_transforms
 from .rank import rank_metrics, bootstrap_mrr
 from .batch import SPECIAL_TOKENS
 from .tokenizer import CodeTokenizer
@@ -31,11 +32,11 @@ from .trainers import Trainer, TrainConfig, validate_config, resolve_config, pic
 
 # %% auto #0
 __all__ = ['MODEL_KINDS', 'MODELS', 'VARIANTS', 'BASELINES', 'METRICS', 'PRIOR_SUFFIX', 'MODEL_SIZES', 'LAYOUTS', 'PROGRESS',
-           'MIN_VOCAB', 'RUN_ID_IGNORES', 'SPLITS', 'ABLATION_OWN', 'ModelSpec', 'model_label', 'Parameters',
-           'RunConfig', 'run_id', 'run_files', 'checkpoint_files', 'save_run', 'check_relations', 'Run', 'load_run',
-           'latest_run', 'fmt_value', 'table', 'training_curves', 'rank_histogram', 'Training', 'EvalConfig',
-           'ablation_dir', 'ablations_to_train', 'train_ablations', 'Evaluation', 'metrics_table', 'copyable_figure',
-           'extraction_figure']
+           'MIN_VOCAB', 'RUN_ID_IGNORES', 'RUN_ID_NEUTRAL', 'SPLITS', 'ABLATION_OWN', 'ModelSpec', 'model_label',
+           'Parameters', 'RunConfig', 'run_id', 'run_files', 'checkpoint_files', 'save_run', 'check_relations', 'Run',
+           'load_run', 'latest_run', 'fmt_value', 'table', 'training_curves', 'rank_histogram', 'Training',
+           'EvalConfig', 'ablation_dir', 'ablations_to_train', 'train_ablations', 'Evaluation', 'metrics_table',
+           'copyable_figure', 'extraction_figure']
 
 # %% ../nbs/19_runs.ipynb #990f8902
 MODEL_KINDS = ("graphmer", "ablation", "variant", "kge", "baseline")   # a variant trains like an ablation but is compared by naming its run, not as a baseline
@@ -142,6 +143,8 @@ class RunConfig(Parameters):
     progress: str|bool = "auto"  # 'auto' (widget in JupyterLab), 'text' (a text bar, e.g. in papermill logs), or False
     save_every_minutes: float = 10.0  # also checkpoint when this much wall time passed since the last checkpoint (0: only every save_every steps)
     save_every: int = 0          # steps between periodic checkpoints (0: the phase's, 25-500); on a GPU, where 100 steps take seconds, give thousands
+    augment: str = "none"        # code and KG transforms made on the fly (graphmer.augment): 'none', 'all', names of TRANSFORMS, or '-name,...' (all but those)
+    augment_copies: int = 0      # samples of each training file per epoch when augmenting, the original included (0: the phase's: 50 micro, 10 small, 1 medium/large)
     notebook = "train.ipynb"
 
     def __post_init__(self):
@@ -163,6 +166,8 @@ class RunConfig(Parameters):
                 raise ValueError(f"{k}={v!r} is not JSON ({e}): give a list of [step, value] pairs, e.g. {getattr(RunConfig, k)!r}") from None
         _need(self.progress in PROGRESS, f"progress={self.progress!r}: choose 'auto', 'text' or False")
         _need(self.cpu_bf16 in ("auto", True, False), f"cpu_bf16={self.cpu_bf16!r}: choose 'auto', True or False")
+        parse_transforms(self.augment)                # names the bad transform and the accepted ones
+        _need(_is_int(self.augment_copies) and 0 <= self.augment_copies <= 1000, f"augment_copies must be an integer in [0, 1000] (0: the phase's), got {self.augment_copies!r}")
         validate_config(self.train_config())
         pick_device(self.device)                      # a device that is not here fails now, not after the data is prepared
         _need(self.resume or not (self.run_path / "summary.json").exists(),
@@ -181,7 +186,7 @@ def train_config(self: RunConfig) -> TrainConfig:
     return TrainConfig(steps=self.steps, batch_size=self.batch_size, grad_accum=self.grad_accum, lr=self.lr, warmup=self.warmup,
                        seed=self.seed, device=self.device, phase=self.phase, eval_every=self.eval_every or None,
                        mnm_weight=json.loads(self.mnm_weight), window=json.loads(self.window), save_every_minutes=self.save_every_minutes,
-                       compile=self.compile, save_every=self.save_every or None,
+                       compile=self.compile, save_every=self.save_every or None, augment_copies=self.augment_copies or None,
                        cpu_bf16=cpu_has_amx() if self.cpu_bf16 == "auto" else self.cpu_bf16)
 
 @patch(as_prop=True)
@@ -204,10 +209,13 @@ def _project_rel(p: Path) -> str:
     try: return p.resolve().relative_to(project_root().resolve()).as_posix()
     except ValueError: return str(p.resolve())
 
+RUN_ID_NEUTRAL = dict(data_seed=-1, augment="none", augment_copies=0)   # parameters added later, left out of the hash at these values (older run ids stay)
+
 def run_id(params: dict|None = None) -> str:
     "Directory name of a training run: readable `<model_size>-<steps>-s<seed>` (`-<variant>` for an ablation) and a hash of every parameter that defines it and of its KG directory, so two different runs never share a directory; parameters not in `params` take `RunConfig`'s defaults."
     p = {f.name: f.default for f in fields(RunConfig)} | dict(params or {})
-    key = {k: v for k, v in p.items() if k not in RUN_ID_IGNORES and not (k == "data_seed" and v == -1)} | dict(kg_dir=_project_rel(project_path(p["kg_dir"]) if p["kg_dir"] else kg_dir_for()))
+    key = {k: v for k, v in p.items() if k not in RUN_ID_IGNORES and not (k in RUN_ID_NEUTRAL and v == RUN_ID_NEUTRAL[k])} \
+          | dict(kg_dir=_project_rel(project_path(p["kg_dir"]) if p["kg_dir"] else kg_dir_for()))
     h = sha256_bytes(json.dumps(key, sort_keys=True, default=str).encode())[:6]
     return f"{p['model_size']}-{p['steps']}-s{p['seed']}" + ("" if p["variant"] == "graphmer" else f"-{p['variant']}") + f"-{h}"
 
@@ -402,7 +410,8 @@ def build_model(self: Training) -> GraphMER:
     self.n_params = sum(p.numel() for p in self.model.parameters())
     self.train_batches, self.val_batches = batch_streams(self.data_dir / "samples", self.tok.vocab_size, self.train_cfg.batch_size, c.layout, c.seed,
                                                          self.train_cfg.mlm_prob, workers=c.workers, leaves=spec.leaves, seed_streams=self.train_cfg.seed_streams,
-                                                         pin_memory=self.device.type == "cuda", **(STATIC_SHAPES if c.compile else {}))
+                                                         pin_memory=self.device.type == "cuda", augment=parse_transforms(c.augment),
+                                                         augment_copies=self.train_cfg.augment_copies, **(STATIC_SHAPES if c.compile else {}))
     data = dict(kg_dir=str(self.kg_path), data_dir=str(self.data_dir), prep_key=prep["key"], vocab_size=self.tok.vocab_size, layout=c.layout, val_frac=c.val_frac,
                 n_train=prep["n_train"], n_val=prep["n_val"], n_test=prep["n_test"], n_test_triples=prep["n_test_triples"],
                 test_frac=c.test_frac, split_group=c.split_group, test_triple_frac=c.test_triple_frac)
@@ -417,7 +426,17 @@ def build_model(self: Training) -> GraphMER:
 
 @patch
 def model_note(self: Training) -> str:
-    return f"**{self.cfg.model_size}**: {self.n_params:,} parameters; phase **{self.train_cfg.phase}** ({self.prep['n_train']:,} training windows)"
+    aug = parse_transforms(self.cfg.augment); k = self.train_cfg.augment_copies
+    how = (f"augmentation: {', '.join(aug)}, {k} samples of each training file per epoch" + (" (from the phase)" if not self.cfg.augment_copies else "")
+           if aug and k > 1 else "no augmentation" + (f" (augment={self.cfg.augment!r} with 1 copy)" if aug else ""))
+    implied = ", ".join(f"{key}={getattr(self.train_cfg, key)}" + ("" if self._overridden(key) else " (phase)") for key in self.implied if key not in ("phase", "n_train"))
+    return (f"**{self.cfg.model_size}**: {self.n_params:,} parameters; phase **{self.train_cfg.phase}** ({self.prep['n_train']:,} training windows"
+            f"{', chosen by size' if self.cfg.phase == 'auto' else ', as asked'}): {implied}; {how}")
+
+@patch
+def _overridden(self: Training, key: str) -> bool:
+    "Whether the run's parameters set `key` rather than leaving it to the phase."
+    return getattr(self.cfg.train_config(), key, None) is not None
 
 @patch
 def config_rows(self: Training) -> pd.DataFrame:

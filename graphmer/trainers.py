@@ -25,10 +25,10 @@ __all__ = ['PHASES', 'SEED_STREAMS', 'LOG_FIELDS', 'choose_phase', 'stream_seed'
 
 # %% ../nbs/14_trainer.ipynb #c2db24d3
 PHASES = {  # phase: (largest number of training samples, settings it implies)
-    "micro":  (2_000,   dict(weight_decay=0.1, dropout=0.2, mlm_prob=0.20, patience=4, eval_every=25, save_every=25)),
-    "small":  (10_000,  dict(weight_decay=0.05, dropout=0.1, mlm_prob=0.15, patience=6, eval_every=50, save_every=50)),
-    "medium": (100_000, dict(weight_decay=0.01, dropout=0.1, mlm_prob=0.15, patience=8, eval_every=100, save_every=100)),
-    "large":  (None,    dict(weight_decay=0.01, dropout=0.1, mlm_prob=0.15, patience=10, eval_every=500, save_every=500)),
+    "micro":  (2_000,   dict(weight_decay=0.1, dropout=0.2, mlm_prob=0.20, patience=4, eval_every=25, save_every=25, augment_copies=50)),
+    "small":  (10_000,  dict(weight_decay=0.05, dropout=0.1, mlm_prob=0.15, patience=6, eval_every=50, save_every=50, augment_copies=10)),
+    "medium": (100_000, dict(weight_decay=0.01, dropout=0.1, mlm_prob=0.15, patience=8, eval_every=100, save_every=100, augment_copies=1)),
+    "large":  (None,    dict(weight_decay=0.01, dropout=0.1, mlm_prob=0.15, patience=10, eval_every=500, save_every=500, augment_copies=1)),
 }
 
 def choose_phase(n_samples: int) -> str:
@@ -79,6 +79,7 @@ class TrainConfig:
     window: list = field(default_factory=lambda: [[0, 128]])       # curriculum [[step, roots], ...] (stepwise)
     dropout: float|None = None   # model dropout; None: from the phase
     mlm_prob: float|None = None  # masked share of code tokens; None: from the phase
+    augment_copies: int|None = None  # samples of each training file per epoch when augmenting, the original included (graphmer.augment); None: from the phase
     phase: str = "auto"          # 'auto' or one of PHASES
     device: str = "auto"         # 'auto', 'cpu', 'cuda', 'cuda:N'
     bf16: bool = True            # bf16 autocast on CUDA
@@ -116,6 +117,8 @@ def validate_config(c: TrainConfig) -> TrainConfig:
     need(c.phase == "auto" or c.phase in PHASES, f"phase must be 'auto' or one of {list(PHASES)}, got {c.phase!r}")
     need(c.device == "auto" or re.fullmatch(r"cpu|cuda(:\d+)?|mps", str(c.device)) is not None, f"device must be 'auto', 'cpu', 'cuda' or 'cuda:N', got {c.device!r}")
     need(c.clip >= 0 and c.max_bad_steps >= 0, "clip and max_bad_steps must be >= 0")
+    need(c.augment_copies is None or (isinstance(c.augment_copies, int) and not isinstance(c.augment_copies, bool) and 1 <= c.augment_copies <= 1000),
+         f"augment_copies must be an integer in [1, 1000] (1: no augmented copies) or None (the phase's), got {c.augment_copies!r}")
     for k in ("mnm_weight", "window"):
         v = getattr(c, k)
         need(isinstance(v, (list, tuple)) and v and all(len(p) == 2 and p[0] >= 0 for p in v), f"{k} must be a list of [step, value] pairs, got {v!r}")
