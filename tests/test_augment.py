@@ -87,3 +87,25 @@ def test_augmented_run_resumes_bit_identical(kg, tmp_path):
     assert plain.returncode == 0, plain.stderr[-3000:]
     c = load_file(str(tmp_path / "plain" / "model.safetensors"))
     assert any((a[k] != c[k]).any() for k in a)
+
+def papermill(out, **params):
+    args = [sys.executable, "-m", "papermill", str(ROOT / "nbs" / "augment.ipynb"), str(out), "--cwd", str(ROOT), "--no-progress-bar"]
+    for k, v in params.items(): args += ["-p", k, str(v)]
+    return subprocess.run(args, capture_output=True, text=True, timeout=1200)
+
+@pytest.mark.slow
+def test_augment_notebook_runs_and_reuses_finished_runs(tmp_path):
+    small = dict(package="email", n_train=12, seeds="0", steps=4, batch_size=4, max_queries=40, device="cpu", out_dir=tmp_path / "exp", progress=False)
+    p = papermill(tmp_path / "a.ipynb", **small); assert p.returncode == 0, p.stderr[-3000:]
+    import pandas as pd
+    df = pd.read_csv(tmp_path / "exp" / "results.csv")
+    assert list(df["condition"]) == ["none", "all"] and (df["n_train_files"] == 12).all() and (df["steps"] == 4).all()
+    assert df[["mlm_acc", "mrr", "frequency_mrr"]].apply(lambda c: c.between(0, 1)).all().all() and (df["copies"] > 1).all()
+    model = tmp_path / "exp" / "runs" / "all-s0" / "model.safetensors"; stamp = model.stat().st_mtime_ns
+    again = papermill(tmp_path / "b.ipynb", **small); assert again.returncode == 0, again.stderr[-3000:]
+    df2 = pd.read_csv(tmp_path / "exp" / "results.csv")
+    assert df2.equals(df) and model.stat().st_mtime_ns == stamp        # finished runs are reused, not retrained, their scores unchanged
+
+def test_augment_notebook_refuses_a_bad_package_before_work(tmp_path):
+    p = papermill(tmp_path / "a.ipynb", package="no_such_package", out_dir=tmp_path / "exp")
+    assert p.returncode != 0 and "neither a standard-library package nor a directory" in p.stderr and not (tmp_path / "exp").exists()
