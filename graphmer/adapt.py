@@ -114,7 +114,7 @@ from .pretrain import prepare_data, batch_streams, objective
 from .runs import Parameters, PROGRESS, load_run, latest_run, _need, _is_int, _project_rel
 from .trainers import Trainer, TrainConfig, evaluate_batches, pick_device, resolve_config, validate_config
 
-ADAPT_ID_IGNORES = ("run_dir", "resume", "progress", "device", "save_every_minutes", "save_every", "eval_windows")   # how it runs, not what it is
+ADAPT_ID_IGNORES = ("run_dir", "resume", "progress", "device", "save_every_minutes", "save_every", "eval_windows", "grad_checkpoint")   # how it runs, not what it is
 
 @dataclass
 class AdaptConfig(Parameters):
@@ -137,6 +137,7 @@ class AdaptConfig(Parameters):
     eval_every: int = 50          # steps between validations (0: the phase's default)
     save_every: int = 0           # steps between checkpoints (0: the phase's)
     save_every_minutes: float = 10.0  # also checkpoint after this much wall time (a laptop run of a few hundred steps can take hours)
+    grad_checkpoint: bool = False # recompute each layer's activations in the backward pass: less memory, a little more time, the same results
     eval_windows: int = 0         # held-out windows in the final comparison (0: all of them)
     run_dir: str = ""             # empty: runs/adapt/<id>, a hash of these parameters, the base run and the target KG
     device: str = "auto"          # 'auto' (a CUDA GPU if present), 'cpu', 'cuda', 'cuda:N'
@@ -209,6 +210,7 @@ def build_model(self: Adaptation):
     "Resolve the trainer's settings, wrap the base in LoRA adapters, and make the batch streams; returns the trainable share."
     c = self.cfg
     self.train_cfg, self.implied = resolve_config(c.train_config(), self.prep["n_train"])
+    self.base.model.config.grad_checkpoint = bool(c.grad_checkpoint)
     self.model = add_lora(self.base.model, c.lora)
     layout = self.base.config["data"].get("layout", "compact")
     self.train_batches, self.val_batches = batch_streams(self.data_dir / "samples", self.base.tokenizer.vocab_size, self.train_cfg.batch_size, layout,

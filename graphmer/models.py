@@ -14,6 +14,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+import torch.utils.checkpoint
 from fastcore.basics import patch
 from .batch import (BATCH_FIELDS, CLS_ID, GRAPH_SLOT, IGNORE, INPUT_FIELDS, MASK_ID, PAD_ID, ROOT_SLOT, SELECTIONS, SEP_ID, SPECIAL_TOKENS,
                             hops, pad_fields)
@@ -50,6 +51,7 @@ class GraphMERConfig:
     attn_impl: str = "eager"       # 'eager' (exact, any device), 'flex' (FlexAttention), 'auto' (flex on CUDA for long inputs, see FLEX_MIN_POSITIONS)
     hgat_max_span: int = 8         # cap m on the head-mention length used by H-GAT
     sbo_max_pos: int = 16          # positions inside a masked span beyond this share one embedding
+    grad_checkpoint: bool = False  # training: recompute each layer's activations in the backward pass (less memory, about a third more compute; same results)
 
     def __post_init__(self):
         if self.hidden % self.heads: raise ValueError(f"hidden={self.hidden} is not divisible by heads={self.heads}")
@@ -372,7 +374,9 @@ def forward(self: GraphMER, batch: dict, logits_at=None) -> dict:
     if _checks_batch(batch): check_batch(batch, self.config)
     x = self.embed(batch)
     attend = self.attention(batch, x.device)
-    for layer in self.layers: x = layer(x, attend)
+    ckpt = self.config.grad_checkpoint and self.training and torch.is_grad_enabled()
+    for layer in self.layers:   # checkpointing keeps the RNG state, so dropout draws the same masks when a layer is recomputed
+        x = torch.utils.checkpoint.checkpoint(layer, x, attend, use_reentrant=False) if ckpt else layer(x, attend)
     out = dict(hidden=x)
     if isinstance(logits_at, str) and logits_at == "all": out["logits"] = self.lm_logits(x)
     elif logits_at is not None or "labels" in batch:
