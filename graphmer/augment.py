@@ -661,11 +661,16 @@ def small_data_run(cfg: SmallDataConfig, condition: str, seed: int) -> dict:
     n_files = len(input_files(json.loads((kg_dir / "manifest.json").read_text()), None))
     val_frac, test_frac = held_out_fracs(n_files, cfg.n_train)
     run_dir = out / "runs" / f"{condition.replace(',', '+')}-s{seed}"
-    if (run_dir / "small_data.json").exists(): return json.loads((run_dir / "small_data.json").read_text())
-    done = (run_dir / "summary.json").exists()
     params = dict(kg_dir=str(kg_dir), steps=cfg.steps, batch_size=cfg.batch_size, lr=cfg.lr, seed=seed, data_seed=0, val_frac=val_frac,
-                  test_frac=test_frac, test_triple_frac=0.0, augment=condition, augment_copies=cfg.copies, model_size=cfg.model_size,
-                  device=cfg.device, run_dir=str(run_dir), progress=False, resume=done or (run_dir / "checkpoints").exists())
+                  test_frac=test_frac, test_triple_frac=0.0, augment=condition, augment_copies=cfg.copies, model_size=cfg.model_size)
+    if (run_dir / "config.json").exists():                     # a run of this experiment made with other settings is not silently reused
+        had = json.loads((run_dir / "config.json").read_text())["parameters"]
+        diff = {k: (had.get(k), v) for k, v in params.items() if k != "kg_dir" and had.get(k) != v}
+        if diff: raise ValueError(f"{run_dir} was trained with other settings {diff} (had, asked): give another out_dir, or the same settings")
+    key = dict(max_queries=cfg.max_queries)
+    if (run_dir / "small_data.json").exists() and (row := json.loads((run_dir / "small_data.json").read_text())).get("key") == key: return row
+    done = (run_dir / "summary.json").exists()
+    params |= dict(device=cfg.device, run_dir=str(run_dir), progress=False, resume=done or (run_dir / "checkpoints").exists())
     t0 = time.perf_counter()
     if not done:
         tr = Training(RunConfig(**params)); tr.prepare(); tr.build_model(); tr.fit(); tr.finish()
@@ -678,7 +683,7 @@ def small_data_run(cfg: SmallDataConfig, condition: str, seed: int) -> dict:
     row = dict(condition=condition, seed=seed, mlm_acc=ho["mlm_acc"], mnm_acc=ho["mnm_acc"], mnm_tail_exact=ho["mnm_tail_exact"],
                mrr=ind[name]["mrr"], hits10=ind[name].get("hits@10"), frequency_mrr=ind["frequency"]["mrr"], queries=ind[name]["n"],
                steps=summary.get("steps"), phase=config["train"]["phase"], copies=config["train"]["augment_copies"],
-               n_train_files=len(json.loads((run_dir / "split.json").read_text())["train"]), train_s=None if done else round(train_s, 1))
+               n_train_files=len(json.loads((run_dir / "split.json").read_text())["train"]), train_s=None if done else round(train_s, 1), key=key)
     atomic_write_text(run_dir / "small_data.json", json.dumps(row, default=float))
     return row
 
@@ -687,7 +692,7 @@ def small_data_experiment(cfg: SmallDataConfig) -> pd.DataFrame:
     todo = [(c, s) for c in cfg.condition_list for s in cfg.seed_list]
     if cfg.progress:
         from tqdm.auto import tqdm; todo = tqdm(todo, desc="runs")
-    df = pd.DataFrame([small_data_run(cfg, c, s) for c, s in todo])
+    df = pd.DataFrame([small_data_run(cfg, c, s) for c, s in todo]).drop(columns="key", errors="ignore")
     atomic_write_text(cfg.out_path / "results.csv", df.to_csv(index=False))
     return df
 
