@@ -2,10 +2,11 @@
 """Gradient checkpointing (`GraphMERConfig.grad_checkpoint`, `AdaptConfig.grad_checkpoint`): the memory it saves and the
 time it costs, for full fine-tuning and LoRA (peft, rank 8 on qkv/out/ffn), `tiny` and `base`, on this CPU.
 
-Each configuration runs in its own process: build the model (and the adapters), AdamW, then `--steps` training steps
-(forward, backward, optimizer) on one synthetic compact batch of `--batch` windows of 128 roots; the activation memory
-is the process's peak RSS during the steps minus its RSS before the first step (weights, optimizer and allocator pools
-are in both). On a GPU the same is `torch.cuda.max_memory_allocated`, reported when CUDA is present.
+Each configuration runs in its own process: build the model (and the adapters), AdamW, then 1 + `--steps` training
+steps (forward, backward, optimizer) on one synthetic compact batch of `--batch` windows of 128 roots. `peak_rss_mb` is
+the process's high-water mark (weights, optimizer state, the allocator's pools and one step's activations: the figure
+that decides whether a laptop runs out of memory); `step_s` the median time of the `--steps` timed steps. On a GPU the
+activations' peak is `torch.cuda.max_memory_allocated` after the first step, reported when CUDA is present.
 Usage: `.venv/bin/python benchmarks/grad_checkpoint.py [--batch 16] [--steps 3]` -> benchmarks/results/grad_checkpoint.json
 """
 from __future__ import annotations
@@ -37,7 +38,7 @@ def one(size: str, lora: bool, ckpt: bool, batch: int, steps: int, device: str) 
         if device == "cuda": torch.cuda.synchronize()
         times.append(time.perf_counter() - t)
     r = dict(size=size, lora=lora, grad_checkpoint=ckpt, batch=batch, step_s=round(statistics.median(times), 3),
-             peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1), rss_before_mb=round(before / 1024, 1))
+             peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1), rss_after_first_step_mb=round(before / 1024, 1))
     if device == "cuda": r["activation_peak_gpu_mb"] = round((torch.cuda.max_memory_allocated() - base_gpu) / 2**20, 1)
     return r
 
