@@ -18,8 +18,8 @@ from .runs import MODELS, METRICS, run_id
 __all__ = ['PLOTLY_MIME', 'WIDGET_VIEW', 'WIDGET_STATE', 'REPORT_CSS', 'SETTINGS', 'INDEX_CSS', 'JOB_STEPS',
            'notebook_parameters', 'params_html', 'count_figures', 'prepare_for_html', 'notebook_html', 'to_html',
            'run_notebook', 'job_steps', 'parse_params', 'machine_info', 'kg_sources', 'write_run_record', 'load_runs',
-           'eval_table', 'compare_table', 'run_section', 'index_html', 'write_index', 'readme_markdown', 'write_readme',
-           'main']
+           'eval_table', 'compare_table', 'run_section', 'adaptation_runs', 'adaptation_table', 'index_html',
+           'write_index', 'readme_markdown', 'write_readme', 'main']
 
 # %% ../nbs/08_report.ipynb #2849c1d7
 def _assignments(src: str) -> dict:
@@ -378,20 +378,49 @@ dl.gm-conf dt { color: #555; } dl.gm-conf dd { margin: 0; font-family: monospace
 code { font-size: 12px; }
 """
 
-def index_html(runs: list[dict], reports_dir: Path) -> str:
-    "The index page of `runs` (as from `load_runs`)."
+def adaptation_runs(runs_dir="runs") -> list[dict]:
+    "Every finished adaptation run under `runs_dir/adapt` (its summary.json, config.json and folder), newest first."
+    out = []
+    for s in sorted(Path(runs_dir).glob("adapt/*/summary.json"), key=lambda p: p.stat().st_mtime, reverse=True):
+        summary, config = _read_json(s), _read_json(s.parent / "config.json")
+        if summary: out.append(dict(name=s.parent.name, path=s.parent, summary=summary, config=config or {}))
+    return out
+
+_ADAPT_HEAD = ["adaptation run", "base run", "target KG", "steps", "LoRA rank", "trainable", "adapter", "held-out MLM acc. base → adapted",
+               "held-out MNM acc. base → adapted", "model card"]
+
+def adaptation_table(adapts: list[dict], reports_dir: Path) -> str:
+    "The index's table of adaptation runs (`adaptation_runs`): what each adapted, its size and what it bought on the target's held-out files."
+    rows = []
+    for a in adapts:
+        s, h = a["summary"], a["summary"].get("heldout") or {}
+        pair = lambda k: f"{_fmt(_get(h, 'base', k))} → {_fmt(_get(h, 'adapted', k))}"
+        card = Path(a["path"]) / "README.md"
+        rows.append([html.escape(a["name"]), html.escape(str(s.get("base_run"))), html.escape(str(s.get("target_kg"))), _fmt(s.get("steps")),
+                     _fmt(_get(a["config"], "lora", "rank")), f"{100 * s['trainable_share']:.1f}%" if s.get("trainable_share") is not None else _fmt(None),
+                     f"{s['adapter_bytes'] / 1e6:.2f} MB" if s.get("adapter_bytes") else _fmt(None), pair("mlm_acc"), pair("mnm_acc"),
+                     f'<a href="{html.escape(os.path.relpath(card, reports_dir))}">README.md</a>' if card.exists() else _fmt(None)])
+    return _table(_ADAPT_HEAD, rows, cls="gm-compare")
+
+def index_html(runs: list[dict], reports_dir: Path,
+               adapts=()) -> str:   # adaptation runs (`adaptation_runs`), listed after the training runs
+    "The index page of `runs` (as from `load_runs`) and of the adaptation runs."
     body = (f"<h1>graphmer runs</h1><p>{len(runs)} run{'s' * (len(runs) != 1)} in <code>{html.escape(str(reports_dir))}</code>, newest first. "
             "Each run's reports are static pages that open offline.</p>"
             + (compare_table(runs) if runs else "<p><i>No runs yet: <code>make report</code>.</i></p>")
+            + (f'<h2 id="adaptation">Adaptation runs</h2><p>{len(adapts)} LoRA adaptation{"s" * (len(adapts) != 1)} of a pretrained run to another '
+               "codebase (<code>nbs/adapt.ipynb</code>, <code>graphmer adapt</code>), newest first.</p>" + adaptation_table(list(adapts), reports_dir) if adapts else "")
             + "".join(run_section(r, reports_dir) for r in runs))
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>graphmer runs</title><style>{INDEX_CSS}</style></head><body>{body}</body></html>\n")
 
-def write_index(reports_dir="reports") -> Path:
-    "Write `reports_dir/index.html` from every `reports_dir/<run_id>/run.json`: a comparison of the runs and a section per run."
+def write_index(reports_dir="reports",
+                runs_dir=None) -> Path:  # where adaptation runs are looked for (`runs_dir/adapt/*`); default: `runs/` beside `reports_dir`
+    "Write `reports_dir/index.html` from every `reports_dir/<run_id>/run.json` (a comparison of the runs and a section per run) and every finished adaptation run."
     reports_dir = Path(reports_dir)
     reports_dir.mkdir(parents=True, exist_ok=True)
-    return atomic_write_text(reports_dir / "index.html", index_html(load_runs(reports_dir), reports_dir))
+    adapts = adaptation_runs(reports_dir.parent / "runs" if runs_dir is None else runs_dir)
+    return atomic_write_text(reports_dir / "index.html", index_html(load_runs(reports_dir), reports_dir, adapts))
 
 # %% ../nbs/08_report.ipynb #bb62e20e
 def readme_markdown(index_nb=None) -> str:
