@@ -91,7 +91,8 @@ def batch_streams(samples_dir, vocab_size: int,
     def train_batches(epoch: int):
         if augment and augment_copies > 1:
             from graphmer.augment import AugmentedDataset
-            ds = augmented.setdefault("ds", AugmentedDataset(samples_dir, augment_copies, augment, seed=seed))   # reads the KG once
+            if "ds" not in augmented: augmented["ds"] = AugmentedDataset(samples_dir, augment_copies, augment, seed=seed)   # reads the KG once per run
+            ds = augmented["ds"]
         else: ds = LeafyChainDataset(samples_dir, "train", shuffle=True, seed=seed)
         ds.set_epoch(epoch)
         return DataLoader(ds, batch_size=batch_size, collate_fn=collator("train_masks", epoch), num_workers=workers, drop_last=True, pin_memory=pin_memory,
