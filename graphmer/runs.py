@@ -28,7 +28,7 @@ from .augment import parse_transforms
 from .rank import rank_metrics, bootstrap_mrr
 from .batch import SPECIAL_TOKENS
 from .tokenizer import CodeTokenizer
-from .trainers import Trainer, TrainConfig, validate_config, resolve_config, pick_device, init_distributed, dist_info, cpu_has_amx
+from .trainers import Trainer, TrainConfig, PHASES, validate_config, resolve_config, pick_device, init_distributed, dist_info, cpu_has_amx
 
 # %% auto #0
 __all__ = ['MODEL_KINDS', 'MODELS', 'VARIANTS', 'BASELINES', 'METRICS', 'PRIOR_SUFFIX', 'MODEL_SIZES', 'LAYOUTS', 'PROGRESS',
@@ -430,8 +430,10 @@ def model_note(self: Training) -> str:
     how = (f"augmentation: {', '.join(aug)}, {k} samples of each training file per epoch" + (" (from the phase)" if not self.cfg.augment_copies else "")
            if aug and k > 1 else "no augmentation" + (f" (augment={self.cfg.augment!r} with 1 copy)" if aug else ""))
     implied = ", ".join(f"{key}={getattr(self.train_cfg, key)}" + ("" if self._overridden(key) else " (phase)") for key in self.implied if key not in ("phase", "n_train"))
+    limit = PHASES[self.train_cfg.phase][0]
+    why = (f", chosen by size: the phase of up to {limit:,} windows" if limit else ", chosen by size: the phase of the largest datasets") if self.cfg.phase == "auto" else ", as asked"
     return (f"**{self.cfg.model_size}**: {self.n_params:,} parameters; phase **{self.train_cfg.phase}** ({self.prep['n_train']:,} training windows"
-            f"{', chosen by size' if self.cfg.phase == 'auto' else ', as asked'}): {implied}; {how}")
+            f"{why}): {implied}; {how}")
 
 @patch
 def _overridden(self: Training, key: str) -> bool:
