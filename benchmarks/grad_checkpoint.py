@@ -27,7 +27,8 @@ def one(size: str, lora: bool, ckpt: bool, batch: int, steps: int, device: str) 
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-4)
     b = {k: v.to(device) if hasattr(v, "to") else v for k, v in synthetic_batch(cfg, B=batch, R=128, layout="compact", seed=1).items()}
     def step():
-        loss = graphmer_loss(model(b), b)["loss"]
+        with torch.autocast("cuda", dtype=torch.bfloat16, enabled=device == "cuda"):   # as the trainer does on a GPU
+            loss = graphmer_loss(model(b), b)["loss"]
         loss.backward(); opt.step(); opt.zero_grad(set_to_none=True)
     step()                                                   # first step: the optimizer's state and the allocator's pools exist after it
     if device == "cuda": torch.cuda.synchronize(); torch.cuda.reset_peak_memory_stats(); base_gpu = torch.cuda.memory_allocated()
@@ -39,8 +40,14 @@ def one(size: str, lora: bool, ckpt: bool, batch: int, steps: int, device: str) 
         times.append(time.perf_counter() - t)
     r = dict(size=size, lora=lora, grad_checkpoint=ckpt, batch=batch, step_s=round(statistics.median(times), 3),
              peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1), rss_after_first_step_mb=round(before / 1024, 1))
-    if device == "cuda": r["activation_peak_gpu_mb"] = round((torch.cuda.max_memory_allocated() - base_gpu) / 2**20, 1)
+    if device == "cuda":
+        r["gpu_peak_mb"] = round(torch.cuda.max_memory_allocated() / 2**20, 1)                        # weights, optimizer state, gradients and activations
+        r["activation_peak_gpu_mb"] = round((torch.cuda.max_memory_allocated() - base_gpu) / 2**20, 1)   # above what stays allocated between steps
     return r
+
+def _gpu():
+    import torch
+    return torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
 
 def main():
     ap = argparse.ArgumentParser(); ap.add_argument("--batch", type=int, default=16); ap.add_argument("--steps", type=int, default=3)
@@ -53,10 +60,10 @@ def main():
         for lora in ("0", "1"):
             for ckpt in ("0", "1"):
                 p = subprocess.run([sys.executable, __file__, "--one", f"{size}:{lora}:{ckpt}", "--batch", str(a.batch), "--steps", str(a.steps), "--device", a.device],
-                                   capture_output=True, text=True, cwd=ROOT, env=os.environ | dict(PYTHONPATH=str(ROOT)))
+                                   capture_output=True, text=True, cwd=ROOT, env=os.environ | dict(PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))))
                 if p.returncode: print(p.stderr[-2000:]); continue
                 rows.append(json.loads(p.stdout.strip().splitlines()[-1])); print(rows[-1], flush=True)
     Path(a.out).write_text(json.dumps(dict(command="python benchmarks/grad_checkpoint.py " + " ".join(sys.argv[1:]), date=time.strftime("%Y-%m-%d"),
-                                           machine=dict(python=platform.python_version(), cpus=os.cpu_count(), device=a.device), rows=rows), indent=1))
+                                           machine=dict(python=platform.python_version(), cpus=os.cpu_count(), device=a.device, gpu=_gpu()), rows=rows), indent=1))
 
 if __name__ == "__main__": main()
