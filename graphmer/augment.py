@@ -12,7 +12,8 @@ from functools import partial
 from pathlib import Path
 import numpy as np, pandas as pd
 from torch.utils.data import IterableDataset, get_worker_info
-from .data import InjectionStats, LeafyChainDataset, build_triple_index, file_samples, mention_char_spans, training_triples
+from .data import (InjectionStats, LeafyChainDataset, _char_col, build_triple_index, file_samples, mention_char_spans, source_text,
+                           training_triples)
 from .extract import LANGUAGES, LANGUAGE_OF, build_kg, input_files, load_kg
 from .tokenizer import CodeTokenizer
 from .core import atomic_write_text, default_corpus, project_path, strict_fields
@@ -93,7 +94,7 @@ class Source:
     def offset(self, line: int, col: int) -> int:
         "Character offset of 1-based `line`, UTF-8 byte column `col`."
         s = self.starts[line - 1]; ln = self.text[s:self.starts[line] if line < len(self.starts) else len(self.text)]
-        return s + (col if ln.isascii() else len(ln.encode("utf-8")[:col].decode("utf-8", errors="ignore")))
+        return s + (col if ln.isascii() else _char_col(ln, col))
 
     def char(self, line: int, col: int) -> int:
         "Character offset of 1-based `line`, character column `col` (tokenize's positions)."
@@ -267,23 +268,21 @@ def bracket_breaks(text: str, rng, p: float = 0.2) -> Rewrite:
 # %% ../nbs/21_augment.ipynb #4f6f7f30
 _PURE_DECORATORS = {"staticmethod", "classmethod", "property", "abstractmethod", "abc.abstractmethod", "override", "typing.override"}
 
+def _runs_at_def(n) -> list:
+    "The parts of a def or class statement that run when it runs: decorators, and defaults and annotations (a def) or bases, keywords and body (a class)."
+    if isinstance(n, ast.ClassDef): return n.decorator_list + n.bases + [k.value for k in n.keywords] + n.body
+    a = n.args
+    return n.decorator_list + a.defaults + [d for d in a.kw_defaults if d] + [x.annotation for x in _params(n) if x.annotation] + ([n.returns] if n.returns else [])
+
 def _loads_at_def(n) -> set:
-    "Names a def or class statement reads when it runs (decorators, defaults, annotations, bases, class body), not its functions' bodies."
-    parts = list(n.decorator_list)
-    if isinstance(n, ast.ClassDef): parts += n.bases + [k.value for k in n.keywords] + n.body
-    else:
-        a = n.args; parts += a.defaults + [d for d in a.kw_defaults if d] + [x.annotation for x in _params(n) if x.annotation] + ([n.returns] if n.returns else [])
-    out, todo = set(), parts
+    "Names a def or class statement reads when it runs (see `_runs_at_def`), not its functions' bodies."
+    out, todo = set(), _runs_at_def(n)
     while todo:
         x = todo.pop()
         if isinstance(x, ast.Name): out.add(x.id)
-        if isinstance(x, (ast.FunctionDef, ast.AsyncFunctionDef)): todo.extend(_loads_at_def_parts(x))
-        elif not isinstance(x, (ast.Lambda,)): todo.extend(ast.iter_child_nodes(x))
+        if isinstance(x, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)): todo.extend(_runs_at_def(x))
+        elif not isinstance(x, ast.Lambda): todo.extend(ast.iter_child_nodes(x))
     return out
-
-def _loads_at_def_parts(n) -> list:
-    a = n.args
-    return list(n.decorator_list) + a.defaults + [d for d in a.kw_defaults if d] + [x.annotation for x in _params(n) if x.annotation] + ([n.returns] if n.returns else [])
 
 def _whole_lines(src: Source, n) -> tuple[int, int] | None:
     "The character span of the full lines of statement `n` (from its first decorator), or None when it shares a line with other code."
@@ -578,7 +577,7 @@ class AugmentedDataset(IterableDataset):
         "The samples of copy `copy` of training file `i` in this epoch (copy 0: the file as it is)."
         rel, path, lang, fid, m = self.files[i]
         rng = np.random.default_rng([self.seed, self.epoch, fid, copy])
-        text = Path(path).read_bytes().decode("utf-8-sig", errors="replace")
+        text = source_text(path)
         cs, ce = mention_char_spans(text, m["line"], m["col"], m["end_col"])
         if copy:
             rewrites = augment_code(text, lang, rng, self.code_transforms)

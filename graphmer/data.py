@@ -20,14 +20,18 @@ from .batch import (BATCH_FIELDS, CLS_ID, GRAPH_ID, GRAPH_SLOT, IGNORE, MASK_ID,
                             SPECIAL_TOKENS)
 
 # %% auto #0
-__all__ = ['LEAF_DROPOUT', 'SAMPLE_FIELDS', 'SPLIT_GROUPS', 'line_starts', 'mention_char_spans', 'covering_tokens', 'TripleIndex',
-           'build_triple_index', 'InjectionStats', 'occurs_as_name', 'select_injections', 'empty_sample',
+__all__ = ['LEAF_DROPOUT', 'SAMPLE_FIELDS', 'SPLIT_GROUPS', 'source_text', 'line_starts', 'mention_char_spans', 'covering_tokens',
+           'TripleIndex', 'build_triple_index', 'InjectionStats', 'occurs_as_name', 'select_injections', 'empty_sample',
            'file_samples', 'file_group', 'split_by_file', 'load_split', 'heads_in_files', 'split_triples',
            'training_triples', 'ShardWriter', 'prepare_samples', 'LeafyChainDataset', 'span_length_probs',
            'sample_root_spans', 'replace_masked', 'without_leaves', 'full_layout', 'compact_layout', 'as_tensors',
            'index_fields', 'Collator', 'unmasked_batch', 'render_sample']
 
 # %% ../nbs/11_data.ipynb #c6224c20
+def source_text(path) -> str:
+    "A source file's text as the samples read it (UTF-8, a BOM dropped, undecodable bytes replaced): the text the KG's mention columns point into."
+    return Path(path).read_bytes().decode("utf-8-sig", errors="replace")
+
 def line_starts(text: str) -> np.ndarray:
     "Character offset where each line of `text` starts (index 0 = line 1)."
     return np.array([0] + [m.end() for m in re.finditer("\n", text)], dtype=np.int64)
@@ -351,7 +355,7 @@ def prepare_samples(kg_dir, tokenizer, out_dir, R: int = 128, L: int = 7,
         if progress:
             from tqdm.auto import tqdm; it = tqdm(files, desc=part)
         for rel in it:
-            text = paths[rel].read_bytes().decode("utf-8-sig", errors="replace")
+            text = source_text(paths[rel])
             for s in file_samples(text, tokenizer.encode(text), by_path.get(rel, empty), ent_index,
                                   index if part == "test" else seen, R, L, rng, st, file_id=fid[rel]): w.add(s)
         w.flush(); stats[part] = st; shards += w.shards

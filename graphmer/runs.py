@@ -429,16 +429,13 @@ def model_note(self: Training) -> str:
     aug = parse_transforms(self.cfg.augment); k = self.train_cfg.augment_copies
     how = (f"augmentation: {', '.join(aug)}, {k} samples of each training file per epoch" + (" (from the phase)" if not self.cfg.augment_copies else "")
            if aug and k > 1 else "no augmentation" + (f" (augment={self.cfg.augment!r} with 1 copy)" if aug else ""))
-    implied = ", ".join(f"{key}={getattr(self.train_cfg, key)}" + ("" if self._overridden(key) else " (phase)") for key in self.implied if key not in ("phase", "n_train"))
+    given = self.cfg.train_config()                      # the settings as given: None where the phase decides
+    implied = ", ".join(f"{key}={getattr(self.train_cfg, key)}" + ("" if getattr(given, key, None) is not None else " (phase)")
+                        for key in self.implied if key not in ("phase", "n_train"))
     limit = PHASES[self.train_cfg.phase][0]
     why = (f", chosen by size: the phase of up to {limit:,} windows" if limit else ", chosen by size: the phase of the largest datasets") if self.cfg.phase == "auto" else ", as asked"
     return (f"**{self.cfg.model_size}**: {self.n_params:,} parameters; phase **{self.train_cfg.phase}** ({self.prep['n_train']:,} training windows"
             f"{why}): {implied}; {how}")
-
-@patch
-def _overridden(self: Training, key: str) -> bool:
-    "Whether the run's parameters set `key` rather than leaving it to the phase."
-    return getattr(self.cfg.train_config(), key, None) is not None
 
 @patch
 def config_rows(self: Training) -> pd.DataFrame:
