@@ -7,17 +7,21 @@ Docs: https://graphmer.github.io/graphmer/adapt.html.md"""
 # %% ../nbs/20_adapt.ipynb #0a1c5360
 from __future__ import annotations
 import json, math, re, time
-from dataclasses import dataclass, asdict, fields
+from dataclasses import dataclass, asdict, fields, replace
 from pathlib import Path
 import pandas as pd, torch
+from contextlib import contextmanager
+from torch import nn
 from fastcore.basics import patch
 from .core import atomic_write_json, read_json_file, sha256_bytes, strict_fields
-from .models import GraphMER
+from .models import GraphMER, HGAT
+from .ontology import relation_vocab
 
 # %% auto #0
-__all__ = ['LORA_TARGETS', 'BASE_FILE', 'ADAPT_ID_IGNORES', 'LoraSettings', 'lora_config', 'add_lora', 'trainable_share',
-           'weights_hash', 'base_identity', 'save_adapter', 'load_adapter', 'merge_adapter', 'AdaptConfig',
-           'Adaptation', 'model_card']
+__all__ = ['LORA_TARGETS', 'BASE_FILE', 'ROWS_FILE', 'ADAPT_ID_IGNORES', 'LoraSettings', 'lora_config', 'add_lora',
+           'trainable_share', 'RelationRows', 'add_relation_rows', 'base_only', 'weights_hash', 'base_identity',
+           'save_adapter', 'load_adapter', 'merge_adapter', 'AdaptConfig', 'Adaptation', 'unseen_relations',
+           'HeldoutLinks', 'model_card']
 
 # %% ../nbs/20_adapt.ipynb #6ddbcab9
 LORA_TARGETS = ("qkv", "out", "ffn.0", "ffn.2")   # the encoder's nn.Linear layers an adapter may target (attention, then feed-forward)
@@ -30,6 +34,7 @@ class LoraSettings:
     dropout: float = 0.05                 # dropout on the adapters' input (training only)
     targets: str = "qkv,out,ffn.0,ffn.2"  # comma-separated kinds of LORA_TARGETS that get adapters
     train_relations: bool = False         # also train the H-GAT relation parameters (a full copy of W_r, a_r saved with the adapter)
+    new_relations: str = ""               # comma-separated relations the base never trained on: new trainable W_r, a_r rows for them only
 
     def __post_init__(self):
         if not (isinstance(self.rank, int) and not isinstance(self.rank, bool) and self.rank >= 1): raise ValueError(f"rank must be an integer >= 1, got {self.rank!r}")
@@ -38,9 +43,16 @@ class LoraSettings:
         bad = [t for t in self.target_list if t not in LORA_TARGETS]
         if bad or not self.target_list: raise ValueError(f"targets={self.targets!r}: give a comma-separated subset of {list(LORA_TARGETS)}")
         if not isinstance(self.train_relations, bool): raise ValueError(f"train_relations must be True or False, got {self.train_relations!r}")
+        rv = relation_vocab()
+        if not isinstance(self.new_relations, str) or (bad := [r for r in self.new_relation_list if r not in rv]):
+            raise ValueError(f"new_relations={self.new_relations!r}: give a comma-separated subset of {list(rv)}")
+        if self.new_relation_list and self.train_relations:
+            raise ValueError("new_relations adds rows for some relations while train_relations trains all of them: choose one")
 
     @property
     def target_list(self) -> list: return [t.strip() for t in str(self.targets).split(",") if t.strip()]
+    @property
+    def new_relation_list(self) -> list: return [t.strip() for t in str(self.new_relations).split(",") if t.strip()]
 
     @classmethod
     def from_dict(cls, d: dict): return strict_fields(cls, d, "LoraSettings key")
@@ -54,22 +66,61 @@ def lora_config(s: LoraSettings):
                       modules_to_save=["hgat"] if s.train_relations else None, bias="none")
 
 def add_lora(model: GraphMER, s: LoraSettings | None = None):
-    "Wrap `model` (its weights frozen) with LoRA adapters of settings `s`; returns the peft model, called like the base."
+    "Wrap `model` (its weights frozen) with LoRA adapters of settings `s` (and new rows for `s.new_relations`); returns the peft model, called like the base."
     from peft import get_peft_model
     if not isinstance(model, GraphMER): raise TypeError(f"add_lora adapts a GraphMER, got {type(model).__name__}")
-    return get_peft_model(model, lora_config(s or LoraSettings()))
+    s = s or LoraSettings()
+    pm = get_peft_model(model, lora_config(s))
+    if s.new_relation_list: add_relation_rows(pm, s.new_relation_list)
+    return pm
 
 def trainable_share(model) -> dict:
     "Trainable and total parameters of `model` and the trainable share."
     tr = sum(p.numel() for p in model.parameters() if p.requires_grad); tot = sum(p.numel() for p in model.parameters())
     return dict(trainable=tr, total=tot, share=tr / tot if tot else 0.0)
 
+# %% ../nbs/20_adapt.ipynb #079cf4a0
+class RelationRows(nn.Module):
+    "Trainable H-GAT parameters W_r, a_r of relations a base never trained on (a new KG's relations): in the forward pass they take the place of the base's rows of those relations, whose tensors stay as they are."
+    def __init__(self, ids, W: torch.Tensor, a: torch.Tensor):
+        super().__init__()
+        self.register_buffer("ids", torch.as_tensor(ids, dtype=torch.long, device=W.device))
+        self.W, self.a = nn.Parameter(W.detach()[self.ids].clone()), nn.Parameter(a.detach()[self.ids].clone())   # start from the base's rows
+        self.enabled = True
+    def forward(self, W, a):
+        if not self.enabled: return W, a
+        return W.index_put((self.ids,), self.W.to(W.dtype)), a.index_put((self.ids,), self.a.to(a.dtype))
+
+def _hgat(model) -> HGAT:
+    "The H-GAT layer of a GraphMER or of a peft model of one."
+    h = (model.get_base_model() if hasattr(model, "get_base_model") else model).hgat
+    if not isinstance(h, HGAT):
+        raise ValueError("new relation rows need the base's own H-GAT layer: the model has none (use_hgat=False) or trains all relations (train_relations=True)")
+    return h
+
+def add_relation_rows(model, names: list) -> RelationRows:
+    "Give `model` (a GraphMER or a peft model of one) trainable rows for the relations `names`; returns them."
+    rv = relation_vocab(); h = _hgat(model)
+    if bad := [n for n in names if n not in rv]: raise ValueError(f"unknown relations {bad}: choose from {list(rv)}")
+    h.rows = RelationRows([rv[n] for n in names], h.W, h.a)
+    return h.rows
+
+@contextmanager
+def base_only(model):
+    "Run a peft model of GraphMER as its base: adapters and new relation rows switched off inside the block."
+    rows = _hgat(model).rows if isinstance((model.get_base_model() if hasattr(model, "get_base_model") else model).hgat, HGAT) else None
+    if rows is not None: rows.enabled = False
+    try:
+        with model.disable_adapter(): yield model
+    finally:
+        if rows is not None: rows.enabled = True
+
 # %% ../nbs/20_adapt.ipynb #54b5a7be
 BASE_FILE = "graphmer_base.json"   # in an adapter directory: the base model it was trained on
 
 def _base_key(k: str) -> str|None:
     "A base weight's name in a model that peft adapted (None: an adapter's own tensor)."
-    if "lora_" in k or ".modules_to_save." in k: return None
+    if "lora_" in k or ".modules_to_save." in k or re.search(r"(^|\.)hgat\.rows\.", k): return None
     return k.removeprefix("base_model.model.").replace(".base_layer.", ".").replace(".original_module.", ".")
 
 def weights_hash(model) -> str:
@@ -84,10 +135,23 @@ def base_identity(model, name: str = "") -> dict:
     return dict(name=name, weights_sha256=weights_hash(model), model=cfg.to_dict())
 
 # %% ../nbs/20_adapt.ipynb #b9a2faee
+ROWS_FILE = "relation_rows.safetensors"   # in an adapter directory: the rows of new relations, if any
+
+def _rows(model) -> RelationRows|None:
+    h = (model.get_base_model() if hasattr(model, "get_base_model") else model).hgat
+    return h.rows if isinstance(h, HGAT) else None
+
 def save_adapter(model, path, base: dict, extra: dict | None = None) -> Path:
-    "Write the adapter of peft model `model` into directory `path` with its base's identity (`base_identity`) and `extra` facts."
+    "Write the adapter of peft model `model` (and its new relations' rows) into directory `path` with its base's identity (`base_identity`) and `extra` facts."
+    from safetensors.torch import save_file
     path = Path(path); path.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(str(path))
+    rv = {i: n for n, i in relation_vocab().items()}
+    if (rows := _rows(model)) is not None:
+        names = [rv[int(i)] for i in rows.ids]
+        save_file({k: v.detach().cpu().contiguous() for k, v in (("ids", rows.ids), ("W", rows.W), ("a", rows.a))}, str(path / ROWS_FILE),
+                  metadata=dict(relations=",".join(names)))
+        extra = dict(extra or {}) | dict(new_relations=names)
     atomic_write_json(path / BASE_FILE, base | dict(extra or {}))
     return path
 
@@ -102,19 +166,36 @@ def load_adapter(base: GraphMER, path, trainable: bool = False):
     if got != want["weights_sha256"]:
         raise ValueError(f"the adapter {path} was trained on base {want.get('name') or '?'} (weights sha256 {want['weights_sha256'][:12]}…), "
                          f"but the model given has weights {got[:12]}…: load that base run and apply the adapter to it")
-    return PeftModel.from_pretrained(base, str(path), is_trainable=trainable)
+    pm = PeftModel.from_pretrained(base, str(path), is_trainable=trainable)
+    if (path / ROWS_FILE).exists():
+        from safetensors.torch import load_file
+        t = load_file(str(path / ROWS_FILE), device=str(base.hgat.W.device))
+        rv = {i: n for n, i in relation_vocab().items()}
+        rows = add_relation_rows(pm, [rv[int(i)] for i in t["ids"]])
+        with torch.no_grad(): rows.W.copy_(t["W"]); rows.a.copy_(t["a"])
+        rows.requires_grad_(trainable)
+    return pm
 
 def merge_adapter(model) -> GraphMER:
-    "Fold the adapter of peft model `model` into its base's weights; returns a plain GraphMER (the base object, changed in place)."
-    return model.merge_and_unload()
+    "Fold the adapter of peft model `model` (and its new relations' rows) into its base's weights; returns a plain GraphMER (the base object, changed in place)."
+    rows = _rows(model)
+    merged = model.merge_and_unload()
+    if rows is not None:
+        with torch.no_grad(): merged.hgat.W[rows.ids] = rows.W.to(merged.hgat.W.dtype); merged.hgat.a[rows.ids] = rows.a.to(merged.hgat.a.dtype)
+        merged.hgat.rows = None
+    return merged
 
 # %% ../nbs/20_adapt.ipynb #c77a5c47
 from .core import RunLock, kill_point, project_path
 from .pretrain import prepare_data, batch_streams, objective
-from .runs import Parameters, PROGRESS, load_run, latest_run, _need, _is_int, _project_rel
+from .runs import Parameters, PROGRESS, Run, load_run, latest_run, _need, _is_int, _project_rel
+from .data import training_triples
+from .extract import load_kg
+from .evaluate import (tail_table, known_tails, split_queries, rank_queries, summarize, ModelScorer, FrequencyScorer,
+                               CopyScorer)
 from .trainers import Trainer, TrainConfig, evaluate_batches, pick_device, resolve_config, validate_config
 
-ADAPT_ID_IGNORES = ("run_dir", "resume", "progress", "device", "save_every_minutes", "save_every", "eval_windows", "grad_checkpoint")   # how it runs, not what it is
+ADAPT_ID_IGNORES = ("run_dir", "resume", "progress", "device", "save_every_minutes", "save_every", "eval_windows", "grad_checkpoint", "eval_queries")   # how it runs, not what it is
 
 @dataclass
 class AdaptConfig(Parameters):
@@ -132,6 +213,7 @@ class AdaptConfig(Parameters):
     lora_dropout: float = 0.05    # dropout on the adapters' input
     targets: str = "qkv,out,ffn.0,ffn.2"  # encoder layers that get adapters (graphmer.adapt.LORA_TARGETS)
     train_relations: bool = False # also train the H-GAT relation parameters (saved with the adapter: larger)
+    new_relations: str = "auto"   # relations the base never trained on that get new rows (W_r, a_r) of their own: 'auto' (those the target's training windows carry and the base's never did), '' (none) or names
     val_frac: float = 0.1         # share of the target's files for validation during adaptation
     test_frac: float = 0.2        # share of the target's files held out for the base-vs-adapted comparison (never trained on)
     eval_every: int = 50          # steps between validations (0: the phase's default)
@@ -139,6 +221,7 @@ class AdaptConfig(Parameters):
     save_every_minutes: float = 10.0  # also checkpoint after this much wall time (a laptop run of a few hundred steps can take hours)
     grad_checkpoint: bool = False # recompute each layer's activations in the backward pass: less memory, a little more time, the same results
     eval_windows: int = 0         # held-out windows in the final comparison (0: all of them)
+    eval_queries: int = 200       # link-prediction queries on the facts of the target's held-out files (0: no link prediction)
     run_dir: str = ""             # empty: runs/adapt/<id>, a hash of these parameters, the base run and the target KG
     device: str = "auto"          # 'auto' (a CUDA GPU if present), 'cpu', 'cuda', 'cuda:N'
     resume: bool = False          # continue the run in run_dir from its last checkpoint
@@ -152,7 +235,7 @@ class AdaptConfig(Parameters):
               f"kg_dir={self.kg_dir!r} is not a KG directory (no manifest.json): build the target's KG with `graphmer build-kg <repo> --out <dir>`")
         for k in ("steps", "batch_size", "grad_accum"):
             _need(_is_int(getattr(self, k)) and getattr(self, k) >= 1, f"{k} must be an integer >= 1, got {getattr(self, k)!r}")
-        for k in ("eval_every", "save_every", "eval_windows", "warmup"):
+        for k in ("eval_every", "save_every", "eval_windows", "eval_queries", "warmup"):
             _need(_is_int(getattr(self, k)) and getattr(self, k) >= 0, f"{k} must be a non-negative integer, got {getattr(self, k)!r}")
         _need(0 < self.val_frac < 0.5 and 0 < self.test_frac < 0.5, f"val_frac and test_frac must be in (0, 0.5), got {self.val_frac!r}, {self.test_frac!r}")
         _need(self.progress in PROGRESS, f"progress={self.progress!r}: choose 'auto', 'text' or False")
@@ -168,7 +251,9 @@ class AdaptConfig(Parameters):
     def base_path(self) -> str: return str(project_path(self.base_run)) if self.base_run else (str(project_path(r)) if (r := latest_run()) else "")
     @property
     def lora(self) -> LoraSettings:
-        return LoraSettings(rank=self.rank, alpha=self.alpha, dropout=self.lora_dropout, targets=self.targets, train_relations=self.train_relations)
+        "The LoRA settings; `new_relations='auto'` is resolved by `Adaptation.build_model` once the target's windows exist."
+        return LoraSettings(rank=self.rank, alpha=self.alpha, dropout=self.lora_dropout, targets=self.targets, train_relations=self.train_relations,
+                            new_relations="" if self.new_relations == "auto" else self.new_relations)
     def train_config(self) -> TrainConfig:
         return TrainConfig(steps=self.steps, batch_size=self.batch_size, grad_accum=self.grad_accum, lr=self.lr, warmup=self.warmup, seed=self.seed,
                            device=self.device, eval_every=self.eval_every or None, save_every=self.save_every or None,
@@ -211,11 +296,13 @@ def build_model(self: Adaptation):
     c = self.cfg
     self.train_cfg, self.implied = resolve_config(c.train_config(), self.prep["n_train"])
     self.base.model.config.grad_checkpoint = bool(c.grad_checkpoint)
-    self.model = add_lora(self.base.model, c.lora)
+    self.new_relations = (unseen_relations(self.base.data_dir / "samples", self.data_dir / "samples") if c.new_relations == "auto" and not c.train_relations
+                          else c.lora.new_relation_list)
+    self.model = add_lora(self.base.model, replace(c.lora, new_relations=",".join(self.new_relations)))
     layout = self.base.config["data"].get("layout", "compact")
     self.train_batches, self.val_batches = batch_streams(self.data_dir / "samples", self.base.tokenizer.vocab_size, self.train_cfg.batch_size, layout,
                                                          c.seed, self.train_cfg.mlm_prob, pin_memory=self.device.type == "cuda")
-    self.share = trainable_share(self.model)
+    self.share = trainable_share(self.model) | dict(new_relations=", ".join(self.new_relations) or "none")
     return self.share
 
 @patch
@@ -232,6 +319,16 @@ def fit(self: Adaptation) -> dict:
     self.wall = time.perf_counter() - t0
     return self.final
 
+# %% ../nbs/20_adapt.ipynb #cdcf7bc1
+def unseen_relations(base_samples, target_samples) -> list[str]:
+    "Relations (in relation-id order) that the target's training windows carry and the base's never did (from both `stats.json`); [] when the base's prepared data is not on this machine."
+    p = Path(base_samples) / "stats.json"
+    if not p.exists():
+        print(f"new_relations='auto': the base's prepared data ({p}) is not on this machine, so no relation is known to be new; name them to add rows"); return []
+    base = read_json_file(p, "base samples statistics")["train"]["per_relation"]
+    target = read_json_file(Path(target_samples) / "stats.json", "target samples statistics")["train"]["per_relation"]
+    return [r for r in relation_vocab() if target.get(r, 0) > 0 and not base.get(r, 0)]
+
 # %% ../nbs/20_adapt.ipynb #88e998dd
 @patch
 def heldout(self: Adaptation) -> pd.DataFrame:
@@ -239,7 +336,7 @@ def heldout(self: Adaptation) -> pd.DataFrame:
     c, bs = self.cfg, self.train_cfg.eval_batch_size
     batches = self.val_batches(bs, "test", max_batches=-(-c.eval_windows // bs) if c.eval_windows else None)
     self.model.eval()
-    with self.model.disable_adapter(): base = evaluate_batches(self.model, objective, batches, self.train_cfg, device=self.device, prefix="")
+    with base_only(self.model): base = evaluate_batches(self.model, objective, batches, self.train_cfg, device=self.device, prefix="")
     adapted = evaluate_batches(self.model, objective, batches, self.train_cfg, device=self.device, prefix="")
     keep = ("loss", "mlm_acc", "mnm_acc", "mnm_tail_acc", "mlm_loss", "mnm_loss")
     self.heldout_metrics = {"base": {k: base[k] for k in keep if k in base}, "adapted": {k: adapted[k] for k in keep if k in adapted}}
@@ -247,6 +344,17 @@ def heldout(self: Adaptation) -> pd.DataFrame:
         if "mlm_loss" in m: m["mlm_perplexity"] = math.exp(m["mlm_loss"])
     self.heldout_windows = sum(int(b["input_ids"].shape[0]) for b in batches)
     return pd.DataFrame(self.heldout_metrics).T
+
+@patch
+def link_prediction(self: Adaptation) -> pd.DataFrame:
+    "Link prediction on the facts of the target's held-out files: the base (adapters and new rows off), the adapted model, and the target's frequency and copy baselines on the same `cfg.eval_queries` queries (0: skipped)."
+    c, self.links = self.cfg, None
+    if not c.eval_queries: return pd.DataFrame()
+    hl = HeldoutLinks(c.kg_dir, self.data_dir, self.base.tokenizer, self.base.model.config.leaf_slots, c.eval_queries, c.seed, self.device)
+    self.model.eval()
+    with base_only(self.model): base = hl.model(self.model)
+    self.links, self.link_stats = dict(base=base, adapted=hl.model(self.model)) | hl.baselines(), hl.q.stats
+    return pd.DataFrame(self.links).T.drop(columns=["mrr_ci"])
 
 @patch
 def finish(self: Adaptation) -> dict:
@@ -260,6 +368,7 @@ def finish(self: Adaptation) -> dict:
                    val_mnm_acc=final.get("val_mnm_acc"), adapter_bytes=size, trainable=self.share["trainable"], total_parameters=self.share["total"],
                    trainable_share=self.share["share"], base_run=_project_rel(self.base.path), target_kg=_project_rel(project_path(c.kg_dir)),
                    target_counts=manifest.get("counts", {}), heldout=getattr(self, "heldout_metrics", None), heldout_windows=getattr(self, "heldout_windows", 0),
+                   links=getattr(self, "links", None), link_queries=getattr(self, "link_stats", None), new_relations=self.new_relations,
                    phase=self.train_cfg.phase, device=str(self.device))
     atomic_write_json(self.run_path / "config.json", dict(parameters=asdict(c), train=json.loads(json.dumps(asdict(self.train_cfg))), lora=asdict(c.lora),
                                                          data=dict(data_dir=str(self.data_dir), prep_key=self.prep["key"])))
@@ -270,12 +379,43 @@ def finish(self: Adaptation) -> dict:
     self.lock.release()
     return summary
 
+# %% ../nbs/20_adapt.ipynb #408427b8
+class HeldoutLinks:
+    "Link prediction on the facts of a target's held-out files: queries, candidates and filter are built once; then any model that reads the target's windows, and the target's own frequency and copy baselines, are ranked on the same queries."
+    def __init__(self, kg_dir, data_dir, tokenizer, leaf_slots: int, max_queries: int = 200, seed: int = 0, device="cpu"):
+        self.kg, self.data_dir, self.tok, self.device = load_kg(project_path(kg_dir)), Path(data_dir), tokenizer, device
+        samples = self.data_dir / "samples"
+        self.tails = tail_table(self.kg.entities, tokenizer, leaf_slots)
+        self.known = known_tails(self.kg.triples, self.tails.ids)
+        self.q = split_queries(self.view(None), self.kg, self.tails, "inductive", max_queries, seed)
+        info = read_json_file(samples / "split.json", "target split")
+        self.train = training_triples(self.kg.triples, self.kg.entities, info["test"], pd.read_parquet(samples / "test_triples.parquet"))
+        self.rel_names = {i: n for n, i in relation_vocab().items()}
+
+    def view(self, model) -> Run:
+        "The target's prepared data as a run of `model` (its samples folder holds split.json and test_triples.parquet)."
+        return Run(self.data_dir / "samples", {}, model, self.tok, self.data_dir)
+
+    def rank(self, scorer) -> dict:
+        "MRR (and its 95% interval), Hits@1/3/10, MRR on copyable tails and n of `scorer` on the queries."
+        m = summarize(rank_queries(scorer, self.q, self.tails, self.known)["ranks"], self.q, self.rel_names)
+        return {k: m[k] for k in ("mrr", "hits@1", "hits@3", "hits@10")} | dict(mrr_copyable=m["copyable"]["mrr"], n=m["n"], mrr_ci=m["mrr_ci"])
+
+    def model(self, model, scoring: str = "mean") -> dict: return self.rank(ModelScorer(self.view(model), self.tails, self.q, scoring, self.device))
+
+    def baselines(self) -> dict:
+        "The target's most-frequent-tail and copy baselines (from its training facts)."
+        return dict(frequency=self.rank(FrequencyScorer(self.train, self.tails, self.q)), copy=self.rank(CopyScorer(self.train, self.tails, self.q, self.tok)))
+
 # %% ../nbs/20_adapt.ipynb #ead4de8f
 def model_card(summary: dict, params: dict) -> str:
     "A model card (Hugging Face style, from the run's own files) for an adaptation run and its adapter directory."
-    h = summary.get("heldout") or {}
-    rows = "\n".join(f"| {m} | {v.get('loss', float('nan')):.3f} | {v.get('mlm_acc', float('nan')):.3f} | {v.get('mnm_acc', float('nan')):.3f} | "
-                     f"{v.get('mlm_perplexity', float('nan')):.1f} |" for m, v in h.items())
+    h, links = summary.get("heldout") or {}, summary.get("links") or {}
+    f = lambda v, k, d=3: "–" if v.get(k) is None else f"{v[k]:.{d}f}"
+    rows = "\n".join(f"| {m} | {f(h.get(m, {}), 'loss')} | {f(h.get(m, {}), 'mlm_acc')} | {f(h.get(m, {}), 'mnm_acc')} | {f(h.get(m, {}), 'mlm_perplexity', 1)} | "
+                     f"{f(links.get(m, {}), 'mrr')} | {f(links.get(m, {}), 'hits@10')} |" for m in [*h, *(k for k in links if k not in h)])
+    nq = (summary.get("link_queries") or {}).get("queries", 0)
+    new = ", ".join(summary.get("new_relations") or []) or "none"
     counts = summary.get("target_counts", {})
     return f"""---
 library_name: peft
@@ -293,15 +433,18 @@ code-KG facts of `{summary['target_kg']}` ({counts.get('files', '?')} files, {co
 ## Configuration
 
 rank {params['rank']}, alpha {params['alpha']}, dropout {params['lora_dropout']}, targets `{params['targets']}`,
-relation parameters {'trained' if params['train_relations'] else 'frozen'}; lr {params['lr']}, warmup {params['warmup']},
+relation parameters {'trained' if params['train_relations'] else 'frozen'}, new relation rows: {new}; lr {params['lr']}, warmup {params['warmup']},
 batch {params['batch_size']} x {params['grad_accum']}, seed {params['seed']}, phase {summary['phase']}, device {summary['device']},
 {summary['wall_s']} s.
 
 ## Evaluation (held-out files of the target, {summary.get('heldout_windows', 0)} windows, never trained on)
 
-| model | loss | MLM accuracy | MNM accuracy | MLM perplexity |
-|---|---|---|---|---|
-{rows or '| (not evaluated) | | | | |'}
+Masked tokens and leaves of the held-out windows; link prediction (filtered MRR and Hits@10 over the relation's range) on
+{nq} facts of the held-out files, beside the target's frequency and copy baselines.
+
+| model | loss | MLM accuracy | MNM accuracy | MLM perplexity | MRR | Hits@10 |
+|---|---|---|---|---|---|---|
+{rows or '| (not evaluated) | | | | | | |'}
 
 ## Intended use and limitations
 

@@ -124,7 +124,7 @@ def cmd_adapt(rest: list[str]) -> int:
     if (cfg := _checked(AdaptConfig, adapt_parser(), rest)) is None: return 2
     ad = Adaptation(cfg)
     for stage in (ad.prepare, ad.build_model, ad.fit): stage()
-    if ad.done is None: print(ad.heldout().to_string())
+    if ad.done is None: print(ad.heldout().to_string()); print(ad.link_prediction().to_string())
     print(json.dumps(ad.finish(), indent=2, default=str))
     return 0
 

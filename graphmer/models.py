@@ -177,6 +177,11 @@ class HGAT(nn.Module):
         self.W = nn.Parameter(torch.randn(num_relations, hidden, hidden) * 0.02)   # W_r
         self.a = nn.Parameter(torch.randn(num_relations, 2 * hidden) * 0.02)       # a_r = [a_r¹ ‖ a_r²]
         self.max_span, self.p = max_span, param_dropout
+        self.rows = None   # an adapter's rows for relations the base never trained on (`graphmer.adapt.RelationRows`), or None
+
+    def relation_params(self):
+        "W_r and a_r as the layer uses them: its own, with the rows an adapter added for new relations in their place (the base's tensors untouched)."
+        return (self.W, self.a) if self.rows is None else self.rows(self.W, self.a)
 
     def forward(self, x, batch: dict, return_attn: bool = False):
         idx, real = selection(batch, "hgat")
@@ -184,7 +189,8 @@ class HGAT(nn.Module):
         t, r = x[b, n], batch["rel"][b, n]
         pos, ok = head_positions(batch, b, n, self.max_span)
         h = x[b[:, None], pos]                                                   # (k, m, H)
-        W, a = F.dropout(self.W, self.p, self.training), F.dropout(self.a, self.p, self.training)
+        W, a = self.relation_params()
+        W, a = F.dropout(W, self.p, self.training), F.dropout(a, self.p, self.training)
         H = x.shape[-1]
         u, v = torch.einsum("rij,ri->rj", W, a[:, :H]), torch.einsum("rij,ri->rj", W, a[:, H:])
         e = F.leaky_relu((u[r] * t).sum(-1, keepdim=True) + torch.einsum("kmh,kh->km", h, v[r]), 0.01)

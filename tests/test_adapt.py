@@ -33,7 +33,7 @@ def test_adapt_notebook_writes_an_adapter(trained_run, target_kg, tmp_path):
     adir = tmp_path / "run" / "adapter"
     assert {"adapter_model.safetensors", "adapter_config.json", "graphmer_base.json", "README.md"} <= {f.name for f in adir.iterdir()}
     s = json.loads((tmp_path / "run" / "summary.json").read_text())
-    assert s["steps"] == 6 and 0 < s["trainable_share"] < 0.2 and set(s["heldout"]) == {"base", "adapted"}
+    assert s["steps"] == 6 and 0 < s["trainable_share"] < 0.2 and set(s["heldout"]) == {"base", "adapted"} and set(s["links"]) == {"base", "adapted", "frequency", "copy"}
     assert json.loads((adir / "graphmer_base.json").read_text())["name"] == base.name
     assert "| adapted |" in (adir / "README.md").read_text()
     refused = cli(base, target_kg, tmp_path / "run")                     # a finished adaptation is never overwritten
@@ -48,3 +48,23 @@ def test_killed_adaptation_resumes_to_the_same_adapter(trained_run, target_kg, t
     resumed = cli(base, target_kg, tmp_path / "cut", resume=True); assert resumed.returncode == 0, resumed.stderr[-2000:]
     a, b = (load_file(str(tmp_path / d / "adapter" / "adapter_model.safetensors")) for d in ("whole", "cut"))
     assert a.keys() == b.keys() and all((a[k] == b[k]).all() for k in a)   # bit-identical to the run that was never cut
+
+def test_new_relations_get_rows_of_their_own(trained_run, tmp_path):
+    "A base pretrained on Python never saw `implements`; adapted to Java and TypeScript code it gets H-GAT rows for it, saved with the adapter, and the base's own weights stay as they were."
+    import torch
+    from graphmer.adapt import ROWS_FILE, load_adapter, merge_adapter
+    from graphmer.runs import load_run
+    base, _ = trained_run
+    for lang in ("java", "ts"): shutil.copytree(ROOT / "tests" / "fixtures" / lang, tmp_path / "src" / lang)
+    build_kg([tmp_path / "src"], tmp_path / "kg", workers=1, progress=False)
+    r = cli(base, tmp_path / "kg", tmp_path / "run", eval_queries=50); assert r.returncode == 0, r.stderr[-2000:]
+    s = json.loads((tmp_path / "run" / "summary.json").read_text())
+    assert "implements" in s["new_relations"] and set(s["links"]) == {"base", "adapted", "frequency", "copy"} and s["links"]["adapted"]["n"] > 0
+    adir = tmp_path / "run" / "adapter"
+    assert (adir / ROWS_FILE).exists() and json.loads((adir / "graphmer_base.json").read_text())["new_relations"] == s["new_relations"]
+    fresh = load_run(base).model; W0 = fresh.hgat.W.detach().clone()
+    pm = load_adapter(fresh, adir)                                  # the base's hash ignores the rows: the adapter loads on the run as saved
+    assert torch.equal(pm.get_base_model().hgat.W, W0)             # base weights untouched
+    rows = pm.get_base_model().hgat.rows
+    merged = merge_adapter(pm)
+    assert torch.equal(merged.hgat.W[rows.ids], rows.W.detach()) and merged.hgat.rows is None
