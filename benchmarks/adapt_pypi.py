@@ -66,7 +66,9 @@ def one(a) -> dict:
     if a.variant == "lora":
         from graphmer.adapt import save_adapter, base_identity
         adir = save_adapter(model, out / "adapter", base_identity(model, ad.base.name))
+        from graphmer.adapt import ROWS_FILE
         res["adapter_bytes"] = (adir / "adapter_model.safetensors").stat().st_size
+        res["relation_rows_bytes"] = (adir / ROWS_FILE).stat().st_size if (adir / ROWS_FILE).exists() else 0
     else:
         from safetensors.torch import save
         res["model_bytes"] = len(save({k: v.contiguous() for k, v in model.state_dict().items()}))

@@ -43,9 +43,10 @@ def sync():
     if torch.cuda.is_available(): torch.cuda.synchronize()
 
 def timed(step, n_warm, n_steps):
-    "Median and all step times (s) of `step(i)`, after `n_warm` untimed steps."
+    "Median and all step times (s) of `step(i)`, after `n_warm` steps (their time, compilation included, is `timed.warm_s`)."
+    t0 = time.perf_counter()
     for i in range(n_warm): step(i)
-    sync(); times = []
+    sync(); times = []; timed.warm_s = time.perf_counter() - t0
     for i in range(n_steps):
         t = time.perf_counter(); step(n_warm + i); sync(); times.append(time.perf_counter() - t)
     return statistics.median(times), times
@@ -61,6 +62,7 @@ def graphmer_row(size, layout, impl, compile_, bs, data, vocab, n_rel, a, work):
     bl, loader_rate = data
     step_s, times = timed(lambda i: tr.train_step([bl[i % len(bl)]]), a.warmup + (10 if compile_ or impl == "flex" else 0), a.steps)
     Ns = [b["input_ids"].shape[1] for b in bl]
+    shapes = len({tuple(v.shape for v in b.values()) for b in bl})
     valid = statistics.mean(int(b["valid"].sum()) for b in bl)
     roots = statistics.mean(int((b["valid"] & (b["slot"] == ROOT_SLOT)).sum()) for b in bl)
     lm = statistics.mean(int(b["pred_ok"].sum()) for b in bl)
@@ -71,7 +73,7 @@ def graphmer_row(size, layout, impl, compile_, bs, data, vocab, n_rel, a, work):
                 padding_share=round(1 - valid / (bs * N), 3), step_ms=round(step_s * 1e3, 2), tokens_per_s=round(valid / step_s),
                 root_tokens_per_s=round(roots / step_s), positions_per_s=round(bs * N / step_s), mfu=round(f / step_s / a.peak, 4),
                 peak_mem_mb=round(torch.cuda.max_memory_allocated() / 2**20) if torch.cuda.is_available() else None, loader_samples_per_s=round(loader_rate),
-                step_ms_all=[round(t * 1e3, 2) for t in times])
+                warmup_s=round(timed.warm_s, 1), distinct_batch_shapes=shapes, step_ms_all=[round(t * 1e3, 2) for t in times])
 
 def bert_row(size, bs, N, vocab, a):
     from transformers import BertConfig, BertForMaskedLM

@@ -216,11 +216,11 @@ class AdaptConfig(Parameters):
     new_relations: str = "auto"   # relations the base never trained on that get new rows (W_r, a_r) of their own: 'auto' (those the target's training windows carry and the base's never did), '' (none) or names
     val_frac: float = 0.1         # share of the target's files for validation during adaptation
     test_frac: float = 0.2        # share of the target's files held out for the base-vs-adapted comparison (never trained on)
-    eval_every: int = 50          # steps between validations (0: the phase's default)
+    eval_every: int = 50          # steps between validations (0: the phase's default; -1: none while adapting)
     save_every: int = 0           # steps between checkpoints (0: the phase's)
     save_every_minutes: float = 10.0  # also checkpoint after this much wall time (a laptop run of a few hundred steps can take hours)
     grad_checkpoint: bool = False # recompute each layer's activations in the backward pass: less memory, a little more time, the same results
-    eval_windows: int = 0         # held-out windows in the final comparison (0: all of them)
+    eval_windows: int = 0         # held-out windows in the final comparison (0: all of them; -1: no comparison)
     eval_queries: int = 200       # link-prediction queries on the facts of the target's held-out files (0: no link prediction)
     run_dir: str = ""             # empty: runs/adapt/<id>, a hash of these parameters, the base run and the target KG
     device: str = "auto"          # 'auto' (a CUDA GPU if present), 'cpu', 'cuda', 'cuda:N'
@@ -235,7 +235,9 @@ class AdaptConfig(Parameters):
               f"kg_dir={self.kg_dir!r} is not a KG directory (no manifest.json): build the target's KG with `graphmer build-kg <repo> --out <dir>`")
         for k in ("steps", "batch_size", "grad_accum"):
             _need(_is_int(getattr(self, k)) and getattr(self, k) >= 1, f"{k} must be an integer >= 1, got {getattr(self, k)!r}")
-        for k in ("eval_every", "save_every", "eval_windows", "eval_queries", "warmup"):
+        for k in ("eval_every", "eval_windows"):
+            _need(_is_int(getattr(self, k)) and getattr(self, k) >= -1, f"{k} must be an integer >= -1 (-1: off), got {getattr(self, k)!r}")
+        for k in ("save_every", "eval_queries", "warmup"):
             _need(_is_int(getattr(self, k)) and getattr(self, k) >= 0, f"{k} must be a non-negative integer, got {getattr(self, k)!r}")
         _need(0 < self.val_frac < 0.5 and 0 < self.test_frac < 0.5, f"val_frac and test_frac must be in (0, 0.5), got {self.val_frac!r}, {self.test_frac!r}")
         _need(self.progress in PROGRESS, f"progress={self.progress!r}: choose 'auto', 'text' or False")
@@ -256,7 +258,7 @@ class AdaptConfig(Parameters):
                             new_relations="" if self.new_relations == "auto" else self.new_relations)
     def train_config(self) -> TrainConfig:
         return TrainConfig(steps=self.steps, batch_size=self.batch_size, grad_accum=self.grad_accum, lr=self.lr, warmup=self.warmup, seed=self.seed,
-                           device=self.device, eval_every=self.eval_every or None, save_every=self.save_every or None,
+                           device=self.device, eval_every=None if self.eval_every == 0 else max(self.eval_every, 0), save_every=self.save_every or None,
                            save_every_minutes=self.save_every_minutes)
     @property
     def run_path(self) -> Path:
@@ -334,6 +336,7 @@ def unseen_relations(base_samples, target_samples) -> list[str]:
 def heldout(self: Adaptation) -> pd.DataFrame:
     "The base (adapters off) and the adapted model on the target's held-out test files, with the trainer's masks and metrics."
     c, bs = self.cfg, self.train_cfg.eval_batch_size
+    if c.eval_windows < 0: self.heldout_metrics, self.heldout_windows = None, 0; return pd.DataFrame()   # switched off
     batches = self.val_batches(bs, "test", max_batches=-(-c.eval_windows // bs) if c.eval_windows else None)
     self.model.eval()
     with base_only(self.model): base = evaluate_batches(self.model, objective, batches, self.train_cfg, device=self.device, prefix="")
@@ -362,7 +365,7 @@ def finish(self: Adaptation) -> dict:
     if self.done is not None: self.lock.release(); return self.done
     c, final = self.cfg, self.final
     adir = save_adapter(self.model, self.run_path / "adapter", base_identity(self.model, self.base.name) | dict(base_run=_project_rel(self.base.path)))
-    size = (adir / "adapter_model.safetensors").stat().st_size
+    size = sum(f.stat().st_size for f in (adir / "adapter_model.safetensors", adir / ROWS_FILE) if f.exists())   # LoRA factors and new relation rows
     manifest = read_json_file(project_path(c.kg_dir) / "manifest.json", "KG manifest")
     summary = dict(steps=final["step"], wall_s=round(self.wall, 1), val_loss=final.get("val_loss"), val_mlm_acc=final.get("val_mlm_acc"),
                    val_mnm_acc=final.get("val_mnm_acc"), adapter_bytes=size, trainable=self.share["trainable"], total_parameters=self.share["total"],

@@ -14,7 +14,7 @@ import numpy as np, pandas as pd, torch
 import plotly.express as px, plotly.graph_objects as go
 from plotly.subplots import make_subplots
 from fastcore.basics import patch
-from .core import RunLock, atomic_write_json, kill_point, project_path, project_root, read_json_file, sha256_bytes, strict_fields
+from .core import RunLock, atomic_write_json, atomic_write_text, kill_point, project_path, project_root, read_json_file, sha256_bytes, strict_fields
 from .data import SPLIT_GROUPS, heads_in_files, training_triples
 from .evaluate import (
     check_val_loss, batch_metrics, eval_batches, tail_table, known_tails, split_queries, ModelScorer, CopyScorer, FrequencyScorer, RandomScorer,
@@ -34,9 +34,9 @@ from .trainers import Trainer, TrainConfig, PHASES, validate_config, resolve_con
 __all__ = ['MODEL_KINDS', 'MODELS', 'VARIANTS', 'BASELINES', 'METRICS', 'PRIOR_SUFFIX', 'MODEL_SIZES', 'LAYOUTS', 'PROGRESS',
            'MIN_VOCAB', 'RUN_ID_IGNORES', 'RUN_ID_NEUTRAL', 'SPLITS', 'ABLATION_OWN', 'ModelSpec', 'model_label',
            'Parameters', 'RunConfig', 'run_id', 'run_files', 'checkpoint_files', 'save_run', 'check_relations', 'Run',
-           'load_run', 'latest_run', 'fmt_value', 'table', 'training_curves', 'rank_histogram', 'Training',
-           'EvalConfig', 'ablation_dir', 'ablations_to_train', 'train_ablations', 'Evaluation', 'metrics_table',
-           'copyable_figure', 'extraction_figure']
+           'load_run', 'latest_run', 'fmt_value', 'table', 'training_curves', 'rank_histogram', 'Training', 'run_card',
+           'write_run_card', 'EvalConfig', 'ablation_dir', 'ablations_to_train', 'train_ablations', 'Evaluation',
+           'metrics_table', 'copyable_figure', 'extraction_figure']
 
 # %% ../nbs/19_runs.ipynb #990f8902
 MODEL_KINDS = ("graphmer", "ablation", "variant", "kge", "baseline")   # a variant trains like an ablation but is compared by naming its run, not as a baseline
@@ -489,9 +489,77 @@ def finish(self: Training) -> dict:
                    bad_steps=final["bad_steps"], tokens_per_s=round(final["tokens"] / max(final["wall_s"], 1e-9), 1), n_val_windows=self.prep["n_val"])
     if self.is_main:
         save_run(self.run_path, self.model, self.files, self.resolved, summary)
+        write_run_card(self.run_path)
         self.lock.release()
     self._barrier()
     return summary
+
+# %% ../nbs/19_runs.ipynb #2a9a799b
+def _card_value(v) -> str:
+    return "–" if v is None else f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else f"{v:.4g}" if isinstance(v, float) else str(v)
+
+def run_card(run_dir) -> str:
+    "The model card (Hugging Face style, from the run's config.json, summary.json, its KG's manifest and, if present, eval.json) of a training run."
+    p = Path(run_dir)
+    cfg, s = read_json_file(p / "config.json", "run configuration"), read_json_file(p / "summary.json", "run summary")
+    prm, data, model = cfg.get("parameters", {}), cfg.get("data", {}), cfg.get("model", {})
+    man = (Path(data["kg_dir"]) / "manifest.json") if data.get("kg_dir") else None
+    man = read_json_file(man, "KG manifest") if man is not None and man.exists() else {}
+    counts = man.get("counts", {})
+    srcs = ", ".join(f"`{x.get('repository')}` at {str(x.get('commit') or 'no commit')[:12]}" for x in man.get("sources", [])) or "(the KG's manifest is not on this machine)"
+    keep = ("model_size", "variant", "steps", "batch_size", "grad_accum", "lr", "warmup", "seed", "data_seed", "layout", "vocab_size", "val_frac", "test_frac", "augment")
+    conf = "\n".join(f"| {k} | {_card_value(prm[k])} |" for k in keep if k in prm)
+    conf += f"\n| phase (resolved) | {s.get('phase')} |\n| model | hidden {model.get('hidden')}, {model.get('layers')} layers, {model.get('heads')} heads, FFN {model.get('ffn')}, {s.get('parameters', 0):,} parameters |"
+    val = "\n".join(f"| {name} | {_card_value(s.get(k))} | {_card_value(s.get(b))} |" for name, k, b in (
+        ("MLM accuracy", "val_mlm_acc", "baseline_mlm_acc"), ("MNM accuracy", "val_mnm_acc", "baseline_mnm_acc"), ("whole-tail accuracy", "val_mnm_tail_acc", None)))
+    ev = read_json_file(p / "eval.json", "evaluation") if (p / "eval.json").exists() else None
+    if ev:
+        q = ev.get("meta", {}).get("queries", {})
+        parts = []
+        for split in [k for k in ev if k != "meta"]:
+            rows = "\n".join(f"| {m} | {r.get('mrr', float('nan')):.3f} | {r.get('hits@10', float('nan')):.3f} | {r.get('n', '')} |" for m, r in ev[split].items())
+            parts.append(f"*{split}* ({q.get(split, {}).get('queries', '?')} queries)\n\n| model | MRR | Hits@10 | n |\n|---|---|---|---|\n{rows}")
+        evaluation = ("Filtered MRR and Hits@10 over the relation's range candidates (SPEC §7), every baseline on the same queries "
+                      f"(`eval.json`, {ev.get('meta', {}).get('created', '')}):\n\n" + "\n\n".join(parts))
+    else: evaluation = "Not evaluated yet: run `nbs/evaluate.ipynb` (or `make report`) on this run; the card then gains the table."
+    return f"""---
+library_name: graphmer
+tags: [graphmer, code, knowledge-graph, masked-language-modelling]
+---
+
+# GraphMER-SE run `{p.name}`
+
+A `{prm.get('model_size', '?')}` GraphMER-SE encoder ({s.get('variant', 'graphmer')}), trained {s.get('steps', '?'):,} steps
+({s.get('tokens_seen', 0):,} tokens, {s.get('wall_s', '?')} s on {s.get('device', '?')}) on the code and code-KG facts of
+{srcs}: {counts.get('files', '?')} files, {counts.get('entities', '?')} entities, {counts.get('triples', '?')} triples.
+
+## Configuration
+
+| setting | value |
+|---|---|
+{conf}
+
+## Validation (held-out windows of the validation files, at the end of training)
+
+| metric | model | trivial baseline (most frequent token) |
+|---|---|---|
+{val}
+
+## Evaluation
+
+{evaluation}
+
+## Intended use and limitations
+
+For exploring code and completing the facts of a code KG (masked names, masked KG leaves) of code like its training
+corpus, and as a base for `nbs/adapt.ipynb`. It predicts names token by token, so two entities with one name always tie;
+its facts come from static analysis and inherit its gaps (see the KG's manifest and validation). One run, one seed:
+the figures above come from this run alone.
+"""
+
+def write_run_card(run_dir) -> Path:
+    "Write (or rewrite) `run_dir/README.md`, the run's model card."
+    return atomic_write_text(Path(run_dir) / "README.md", run_card(run_dir))
 
 # %% ../nbs/19_runs.ipynb #c63727dd
 SPLITS = ("inductive", "transductive")
@@ -916,5 +984,6 @@ def save(self: Evaluation) -> str:
     out = dict(self.results) | dict(meta=meta)
     atomic_write_json(self.main.path / "eval.json", json.loads(json.dumps(out, default=float)))
     self.ranks.to_parquet(self.main.path / "eval_ranks.parquet", index=False)
+    write_run_card(self.main.path)                                # the model card gains the evaluation table
     return (f"wrote `{self.main.path / 'eval.json'}`; evaluation took **{wall:.0f} s**; GraphMER scoring: "
             + ", ".join(f"{s} {self.results[s][next(iter(self.results[s]))]['queries_per_s']} queries/s" for s in self.splits))
