@@ -387,18 +387,20 @@ def adaptation_runs(runs_dir="runs") -> list[dict]:
     return out
 
 _ADAPT_HEAD = ["adaptation run", "base run", "target KG", "steps", "LoRA rank", "trainable", "adapter", "held-out MLM acc. base → adapted",
-               "held-out MNM acc. base → adapted", "model card"]
+               "held-out MNM acc. base → adapted", "link-prediction MRR base → adapted (target's frequency baseline)", "model card"]
 
 def adaptation_table(adapts: list[dict], reports_dir: Path) -> str:
     "The index's table of adaptation runs (`adaptation_runs`): what each adapted, its size and what it bought on the target's held-out files."
     rows = []
     for a in adapts:
         s, h = a["summary"], a["summary"].get("heldout") or {}
-        pair = lambda k: f"{_fmt(_get(h, 'base', k))} → {_fmt(_get(h, 'adapted', k))}"
+        pair = lambda k, d=h: f"{_fmt(_get(d, 'base', k))} → {_fmt(_get(d, 'adapted', k))}"
+        lk = s.get("links") or {}
+        mrr = f"{pair('mrr', lk)} ({_fmt(_get(lk, 'frequency', 'mrr'))})" if lk else _fmt(None)
         card = Path(a["path"]) / "README.md"
         rows.append([html.escape(a["name"]), html.escape(str(s.get("base_run"))), html.escape(str(s.get("target_kg"))), _fmt(s.get("steps")),
                      _fmt(_get(a["config"], "lora", "rank")), f"{100 * s['trainable_share']:.1f}%" if s.get("trainable_share") is not None else _fmt(None),
-                     f"{s['adapter_bytes'] / 1e6:.2f} MB" if s.get("adapter_bytes") else _fmt(None), pair("mlm_acc"), pair("mnm_acc"),
+                     f"{s['adapter_bytes'] / 1e6:.2f} MB" if s.get("adapter_bytes") else _fmt(None), pair("mlm_acc"), pair("mnm_acc"), mrr,
                      f'<a href="{html.escape(os.path.relpath(card, reports_dir))}">README.md</a>' if card.exists() else _fmt(None)])
     return _table(_ADAPT_HEAD, rows, cls="gm-compare")
 
