@@ -87,6 +87,8 @@ class TrainConfig:
     log_every: int = 10          # steps between rows of metrics.csv
     tensorboard: bool = False    # also log to run_dir/tensorboard
     compile: bool = False        # torch.compile the model (worth it on a GPU; the first steps compile)
+    sync_free: bool|None = None  # never wait for the device inside a step: fused AdamW skips a non-finite step itself (its found_inf), and the
+                                 # step's metrics and bad steps are read when logged; None: on a CUDA GPU with one process
 
     @classmethod
     def from_dict(cls, d: dict) -> "TrainConfig":
@@ -301,8 +303,11 @@ class Trainer:
             from torch.nn.parallel import DistributedDataParallel as DDP
             self.model = DDP(self.raw, device_ids=[self.device.index] if self.device.type == "cuda" else None, find_unused_parameters=True)
         if cfg.compile: self.model = torch.compile(self.model)   # compiles on the first steps (and once more when shapes start to vary)
+        self.sync_free = (self.device.type == "cuda" and self.world == 1) if cfg.sync_free is None else bool(cfg.sync_free)
+        if self.sync_free and self.world > 1: raise ValueError("sync_free=True needs one process: under torchrun the processes must agree on skipping a step (leave sync_free=None)")
         self.opt = torch.optim.AdamW(param_groups(model, cfg.weight_decay), lr=cfg.lr, betas=tuple(cfg.betas), eps=cfg.eps,
-                                     fused=self.device.type == "cuda" or None)   # fused: one kernel for the whole update on a GPU
+                                     fused=(self.device.type == "cuda" or self.sync_free) or None)   # fused: one kernel for the update; it can skip a step on the device
+        self._bad = None                          # sync_free: non-finite steps not yet read back (a device counter)
         self.sched = torch.optim.lr_scheduler.LambdaLR(self.opt, lambda s: lr_factor(s, cfg.warmup, cfg.steps, cfg.min_lr_ratio))
         self.state = dict(step=0, epoch=0, batch_in_epoch=0, samples=0, tokens=0, bad_steps=0, best=None, best_step=None,
                           evals_since_best=0, wall_s=0.0, stopped=None)
@@ -340,6 +345,12 @@ def train_step(self: Trainer, micro_batches: list) -> dict|None:
     gnorm = torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.cfg.clip if self.cfg.clip else float("inf"))
     keys = list(outs[0]) + ["grad_norm"]
     vals = torch.stack([torch.stack([o[k] for k in keys[:-1]] + [gnorm.double()]) for o in outs])   # (micro-batches, metrics) on the device
+    if self.sync_free:                              # the device decides: fused AdamW leaves weights, moments and its step count alone when found_inf
+        bad = ~torch.isfinite(vals[:, [keys.index("loss"), len(keys) - 1]]).all()
+        self.opt.found_inf = bad.float()
+        self.opt.step(); kill_point("step:optimizer"); self.sched.step()
+        self._bad = bad.long() if self._bad is None else self._bad + bad.long()
+        return dict(zip(keys, vals.mean(0)))        # 0-d tensors on the device, read when the step is logged
     if not _all_finite(vals[:, [keys.index("loss"), len(keys) - 1]], self.world):   # the step's one wait for the device
         self.opt.zero_grad(set_to_none=True); return None
     self.opt.step(); kill_point("step:optimizer"); self.sched.step()
@@ -444,6 +455,7 @@ def truncate_logs(run_dir: Path, step: int):
 def save(self: Trainer, kind: str):
     "Write checkpoint `kind` ('last', 'best' or 'step-NNNNNN') and apply the retention limit to periodic ones."
     if self.rank != 0: return                   # one writer: the processes hold the same weights and state
+    self._read_bad()                            # the checkpoint's bad_steps are exact
     write_checkpoint(self.ckpt_dir / kind, self.raw, self.opt, dict(self.state, sched=self.sched.state_dict(), cfg=asdict(self.cfg)), self.extra_files)
     periodic = sorted(p for p in self.ckpt_dir.glob("step-*") if not p.name.endswith((".tmp", ".old")))
     for p in periodic[:-self.cfg.keep_checkpoints]: shutil.rmtree(p, ignore_errors=True)
@@ -482,6 +494,22 @@ def _better(self: Trainer, v: float) -> bool:
     if b is None: return True
     return v < b if self.cfg.early_metric.endswith("loss") else v > b
 
+# %% ../nbs/14_trainer.ipynb #700d36ab
+@patch
+def _count_bad(self: Trainer, n: int):
+    "Count `n` non-finite steps (each skipped); stop the run past `max_bad_steps`."
+    self.state["bad_steps"] += n
+    if self.state["bad_steps"] > self.cfg.max_bad_steps:
+        self.state["stopped"] = f"{self.state['bad_steps']} non-finite losses (limit max_bad_steps={self.cfg.max_bad_steps}): lower lr or check the data"
+        raise NonFiniteLossError(self.state["stopped"])
+
+@patch
+def _read_bad(self: Trainer):
+    "sync_free: read the device's count of skipped non-finite steps (a wait for the device) into the state."
+    if self._bad is None: return
+    n, self._bad = int(self._bad), None
+    if n: self._count_bad(n)
+
 # %% ../nbs/14_trainer.ipynb #fded4672
 @patch
 def fit(self: Trainer, resume: bool = False,
@@ -504,16 +532,13 @@ def fit(self: Trainer, resume: bool = False,
     while self.state["step"] < min(c.steps, until or c.steps) and not self.state["stopped"]:
         micro = [next(stream) for _ in range(c.grad_accum * self.world)]   # the global batch: every process reads it, each trains on its share
         logs = self.train_step(micro[self.rank * c.grad_accum:(self.rank + 1) * c.grad_accum])
-        if logs is None:
-            self.state["bad_steps"] += 1
-            if self.state["bad_steps"] > c.max_bad_steps:
-                self.state["stopped"] = f"{self.state['bad_steps']} non-finite losses (limit max_bad_steps={c.max_bad_steps}): lower lr or check the data"
-                raise NonFiniteLossError(self.state["stopped"])
-            continue
+        if logs is None: self._count_bad(1); continue
         for b in micro: self.state["tokens"] += self.batch_tokens(b); self.state["samples"] += int(b["input_ids"].shape[0])
         self.state["step"] += 1; s = self.state["step"]; bar.update(1)
         row = None
         if s % c.log_every == 0 or s == c.steps:
+            logs = {k: float(v) for k, v in logs.items()}              # sync_free: the one read of the device in log_every steps
+            self._read_bad()
             dt = time.perf_counter() - t_window
             row = dict(step=s, optimizer_step=s, epoch=self.state["epoch"], samples=self.state["samples"], tokens=self.state["tokens"],
                        lr=self.sched.get_last_lr()[0], mnm_weight=piecewise(c.mnm_weight, s), window=int(piecewise(c.window, s, False)),
