@@ -561,10 +561,10 @@ class Collator:
 def unmasked_batch(samples: list[dict],
                    leaves: bool = True,   # False: drop every injected tail (what the text-only ablation reads)
                   ) -> dict[str, torch.Tensor]:
-    "Model inputs (compact layout) of `samples` as they are: nothing masked at random; the leaf slots holding `[MASK]` are the targets."
+    "Model inputs (compact layout) of `samples` as they are: nothing masked at random; the root and leaf slots holding `[MASK]` are the targets."
     if not leaves: samples = [without_leaves(s) for s in samples]
     R = len(samples[0]["root_ids"]); z = np.zeros(R, np.int64)
-    masked = [dict(root_in=s["root_ids"].astype(np.int64), root_lab=np.full(R, IGNORE), sbo_left=z, sbo_right=z, sbo_pos=z,
+    masked = [dict(root_in=s["root_ids"].astype(np.int64), root_lab=np.where(s["root_ids"] == MASK_ID, MASK_ID, IGNORE), sbo_left=z, sbo_right=z, sbo_pos=z,
                    leaf_in=s["leaf_ids"].astype(np.int64), leaf_lab=np.where(s["leaf_ids"] == MASK_ID, MASK_ID, IGNORE)) for s in samples]
     return as_tensors(compact_layout(full_layout(samples, masked)))
 

@@ -24,11 +24,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING: from graphmer.runs import Run   # a loaded run (graphmer.runs imports this module)
 
 # %% auto #0
-__all__ = ['SEARCH_IN', 'PRIOR_WEIGHTS', 'eval_batches', 'batch_metrics', 'check_val_loss', 'TailTable', 'tail_table',
-           'known_tails', 'Queries', 'find_mentions', 'window_text', 'make_queries', 'split_queries', 'query_samples',
-           'slot_log_probs', 'sequence_scores', 'ModelScorer', 'FrequencyScorer', 'RandomScorer', 'CopyScorer',
-           'KGEScorerAdapter', 'PriorScorer', 'fit_prior_weight', 'rank_queries', 'summarize', 'name_ceiling',
-           'extraction_scores']
+__all__ = ['SEARCH_IN', 'PRIOR_WEIGHTS', 'DISTANCE_BANDS', 'eval_batches', 'batch_metrics', 'check_val_loss', 'TailTable',
+           'tail_table', 'known_tails', 'Queries', 'find_mentions', 'window_text', 'make_queries', 'split_queries',
+           'query_samples', 'slot_log_probs', 'sequence_scores', 'ModelScorer', 'FrequencyScorer', 'RandomScorer',
+           'CopyScorer', 'KGEScorerAdapter', 'PriorScorer', 'fit_prior_weight', 'rank_queries', 'summarize',
+           'name_ceiling', 'extraction_scores', 'masked_predictions', 'collapse_checks', 'fill_and_parse',
+           'leaf_attention_by_distance']
 
 # %% ../nbs/17_evaluate.ipynb #6f8d3370
 def eval_batches(run: Run, split: str = "val", max_windows: int = 0) -> list:
@@ -365,3 +366,111 @@ def extraction_scores(top: np.ndarray, q: Queries, tails: TailTable, known: dict
         p = d.correct.sum() / max(d.proposed.sum(), 1); r = d.correct.sum() / max(d.true.sum(), 1)
         return dict(precision=float(p), recall=float(r), f1=float(2 * p * r / (p + r)) if p + r else 0.0, pairs=int(len(d)))
     return dict(k=k, **prf(df), per_relation={rel: prf(d) for rel, d in df.groupby("relation")})
+
+# %% ../nbs/17_evaluate.ipynb #ef49d171
+@torch.no_grad()
+def masked_predictions(model, batches, device="cpu") -> pd.DataFrame:
+    "label, prediction (the argmax) and kind ('mlm' code token, 'mnm' leaf) of every masked position of `batches`."
+    model.eval(); parts = []
+    for b in batches:
+        b = {k: (v.to(device) if torch.is_tensor(v) else v) for k, v in b.items()}
+        out = model(b); idx = out["logits_index"]
+        lab = b["labels"].flatten()[idx]; ok = out["logits_ok"] & (lab != -100)
+        mlm = b["is_mlm"].flatten()[idx]
+        parts.append(pd.DataFrame(dict(label=lab[ok].cpu().numpy(), pred=out["logits"].argmax(-1)[ok].cpu().numpy(),
+                                       kind=np.where(mlm[ok].cpu().numpy(), "mlm", "mnm"))))
+    return pd.concat(parts, ignore_index=True)
+
+def collapse_checks(pred: pd.DataFrame, tokenizer) -> dict:
+    "At masked code tokens (`masked_predictions`): distinct predicted vs true tokens, the most frequent prediction's share vs the most frequent true token's, and accuracy on masked Python keywords."
+    import keyword
+    m = pred[pred["kind"] == "mlm"]
+    if not len(m): return dict(n=0)
+    vc, tc = m["pred"].value_counts(), m["label"].value_counts()
+    kw = m[m["label"].map(lambda i: tokenizer.decode([int(i)]).strip() in keyword.kwlist)]
+    return dict(n=len(m), distinct_predicted=int(len(vc)), distinct_true=int(len(tc)), top_prediction=tokenizer.decode([int(vc.index[0])]),
+                top_prediction_share=float(vc.iloc[0] / len(m)), top_true_share=float(tc.iloc[0] / len(m)),
+                keyword_n=int(len(kw)), keyword_acc=float((kw["pred"] == kw["label"]).mean()) if len(kw) else float("nan"), acc=float((m["pred"] == m["label"]).mean()))
+
+# %% ../nbs/17_evaluate.ipynb #e7794d71
+def fill_and_parse(model, texts: list[str], tokenizer, R: int, L: int, mask_prob: float = 0.15, seed: int = 0, device="cpu", batch: int = 16) -> dict:
+    "Mask `mask_prob` of each text's tokens in spans of 1-3, fill them with `model`'s predictions (windows of R-2 tokens, no KG leaves), and count the texts that still parse (`ast`), beside the same masks filled with the most frequent masked token and the texts as they are."
+    import ast
+    def parses(t):
+        try: ast.parse(t); return True
+        except (SyntaxError, ValueError): return False
+    rng, jobs = np.random.default_rng(seed), []
+    for ti, t in enumerate(texts):
+        e = tokenizer.encode(t); ids = np.array(e.ids, np.int64); ws = np.array(e.word_starts, bool) if len(e.word_starts) else np.ones(len(ids), bool)
+        mask = np.zeros(len(ids), bool); i = 0
+        while i < len(ids):
+            if rng.random() < mask_prob / 2: n = int(rng.integers(1, 4)); mask[i:i + n] = True; i += n   # spans of 1-3 (mean 2)
+            else: i += 1
+        jobs.append((ti, ids, ws, mask))
+    samples, where = [], []
+    for ti, ids, ws, mask in jobs:
+        for a in range(0, len(ids), R - 2):
+            s = empty_sample(R, L); n = min(R - 2, len(ids) - a)
+            s["root_ids"][0], s["root_ids"][n + 1] = CLS_ID, SEP_ID
+            s["root_ids"][1:n + 1] = np.where(mask[a:a + n], MASK_ID, ids[a:a + n]); s["root_word_start"][1:n + 1] = ws[a:a + n]
+            samples.append(s); where.append((ti, a, n))
+    filled = {ti: ids.copy() for ti, ids, _, _ in jobs}
+    model.eval()
+    with torch.no_grad():
+        for k in range(0, len(samples), batch):
+            b = {key: v.to(device) for key, v in unmasked_batch(samples[k:k + batch], leaves=False).items()}
+            out = model(b); pred = out["logits"].argmax(-1)[out["logits_ok"]].cpu().numpy(); j = 0   # the masked roots, in order
+            for ti, a, n in where[k:k + batch]:
+                m = np.flatnonzero(jobs[ti][3][a:a + n]) + a
+                filled[ti][m] = pred[j:j + len(m)]; j += len(m)
+    labels = np.concatenate([ids[mask] for _, ids, _, mask in jobs]) if jobs else np.zeros(0, np.int64)
+    frequent = int(np.bincount(labels).argmax()) if len(labels) else 0
+    out = dict(files=len(texts), masked=int(len(labels)), as_is=0, model_filled=0, frequent_filled=0, token_acc=0.0)
+    hits = 0
+    for ti, ids, _, mask in jobs:
+        out["as_is"] += parses(tokenizer.decode(ids.tolist()))
+        out["model_filled"] += parses(tokenizer.decode(filled[ti].tolist()))
+        out["frequent_filled"] += parses(tokenizer.decode(np.where(mask, frequent, ids).tolist()))
+        hits += int((filled[ti][mask] == ids[mask]).sum())
+    out["token_acc"] = hits / max(len(labels), 1)
+    return out | {f"{k}_share": out[k] / max(len(texts), 1) for k in ("as_is", "model_filled", "frequent_filled")}
+
+# %% ../nbs/17_evaluate.ipynb #56951360
+DISTANCE_BANDS = (1, 2, 4, 8, 16, 32, 64, 129)   # hop-distance bands [a, b) of leaf -> root attention
+
+@torch.no_grad()
+def leaf_attention_by_distance(model, batches, device="cpu", bands=DISTANCE_BANDS) -> pd.DataFrame:
+    "Mean share of each leaf's attention on root tokens in each hop-distance band [a, b), and on everything else (leaves, the graph token), per layer and head, over the leaves of `batches`; with the head's decay factor at the band's lower edge (1 without decay)."
+    import graphmer.models as gm
+    from graphmer.batch import hops, ROOT_SLOT
+    model.eval(); rec, orig = [], gm.attention_probs
+    def spy(q, k, mask, decay=None):
+        p = orig(q, k, mask, decay); rec.append(p); return p
+    L, Hh, nb = model.config.layers, model.config.heads, len(bands) - 1
+    mass, n_leaves = torch.zeros(L, Hh, nb + 1, dtype=torch.float64), 0
+    gm.attention_probs = spy
+    try:
+        for b in batches:
+            b = {k: (v.to(device) if torch.is_tensor(v) else v) for k, v in b.items()}
+            rec.clear(); model(b)
+            ri, sl, ok = b["root_idx"], b["slot"], b["valid"]
+            leaf = ok & (sl >= 0)
+            d = hops(ri[:, :, None], sl[:, :, None], ri[:, None, :], sl[:, None, :])               # (B, N, N)
+            band = torch.bucketize(d, torch.as_tensor(bands, device=d.device), right=True) - 1    # 0..nb-1 inside the bands
+            is_root = (sl == ROOT_SLOT)[:, None, :] & (band >= 0) & (band < nb)
+            onehot = torch.nn.functional.one_hot(torch.where(is_root, band, nb).clamp(0, nb), nb + 1).to(torch.float64)   # (B, N, N, nb+1)
+            for li, p in enumerate(rec[:L]):                                                     # (B, H, N, N)
+                pl = p.to(torch.float64) * leaf[:, None, :, None]
+                mass[li] += torch.einsum("bhqk,bqkc->hc", pl, onehot).cpu()
+            n_leaves += int(leaf.sum())
+    finally: gm.attention_probs = orig
+    dec = model.decay()
+    rows = []
+    for li in range(L):
+        for h in range(Hh):
+            for c in range(nb + 1):
+                lab = f"{bands[c]}-{bands[c + 1] - 1}" if c < nb else "leaves, graph token"
+                f = float(dec[h, bands[c]]) if dec is not None and c < nb else (1.0 if c < nb else float("nan"))
+                rows.append(dict(layer=li, head=h, band=lab, share=float(mass[li, h, c] / max(n_leaves, 1)), decay=f,
+                                 p_h=float(model.p_head[h]) if dec is not None else float("nan")))
+    return pd.DataFrame(rows).assign(leaves=n_leaves)

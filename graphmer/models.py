@@ -23,8 +23,9 @@ from .core import atomic_write_bytes, atomic_write_text, load_weights, read_json
 # %% auto #0
 __all__ = ['ATTN_IMPLS', 'FLEX_TABLE_QBLOCK', 'CHECK_ENV', 'FLEX_MIN_POSITIONS', 'RUNTIME_FIELDS', 'GraphMERConfig',
            'decay_index', 'decay_table', 'synthetic_batch', 'head_positions', 'relation_matvec', 'selection', 'HGAT',
-           'attention_mask', 'eager_attention', 'flex_attention_fn', 'eager_attention_fn', 'EncoderLayer', 'GraphMER',
-           'check_batch', 'layout_position', 'tail_exact_match', 'graphmer_loss', 'check_flex_agreement', 'overfit']
+           'attention_mask', 'attention_probs', 'eager_attention', 'flex_attention_fn', 'eager_attention_fn',
+           'EncoderLayer', 'GraphMER', 'check_batch', 'layout_position', 'tail_exact_match', 'graphmer_loss',
+           'check_flex_agreement', 'overfit']
 
 # %% ../nbs/12_model.ipynb #0ee21522
 ATTN_IMPLS = ("eager", "flex", "auto")
@@ -205,13 +206,16 @@ def attention_mask(slot, valid):
     graph_key_ok = (slot[:, None, :] != GRAPH_SLOT) | (slot[:, :, None] == GRAPH_SLOT)
     return valid[:, :, None] & valid[:, None, :] & graph_key_ok
 
-def eager_attention(q, k, v, mask, decay=None):
-    "Exact attention; q, k, v (B, heads, N, d); mask (B, N, N); decay (B, heads, N, N) multiplies the scaled logits."
+def attention_probs(q, k, mask, decay=None):
+    "(B, heads, N, N) attention probabilities; q, k (B, heads, N, d); mask (B, N, N); decay (B, heads, N, N) multiplies the scaled logits."
     s = (q @ k.transpose(-1, -2)) * q.shape[-1] ** -0.5
     if decay is not None: s = s * decay
     m = mask[:, None]
-    p = s.masked_fill(~m, torch.finfo(s.dtype).min).softmax(-1) * m      # fully masked rows -> zeros, not NaN
-    return p @ v
+    return s.masked_fill(~m, torch.finfo(s.dtype).min).softmax(-1) * m      # fully masked rows -> zeros, not NaN
+
+def eager_attention(q, k, v, mask, decay=None):
+    "Exact attention; q, k, v (B, heads, N, d); mask (B, N, N); decay (B, heads, N, N) multiplies the scaled logits."
+    return attention_probs(q, k, mask, decay) @ v
 
 # %% ../nbs/12_model.ipynb #b5a3107e
 FLEX_TABLE_QBLOCK = 1     # queries per copy of the decay table inside score_mod (0: one shared table)

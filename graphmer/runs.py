@@ -15,11 +15,12 @@ import plotly.express as px, plotly.graph_objects as go
 from plotly.subplots import make_subplots
 from fastcore.basics import patch
 from .core import RunLock, atomic_write_json, atomic_write_text, kill_point, project_path, project_root, read_json_file, sha256_bytes, strict_fields
-from .data import SPLIT_GROUPS, heads_in_files, training_triples
+from .data import SPLIT_GROUPS, heads_in_files, training_triples, source_text
 from .evaluate import (
     check_val_loss, batch_metrics, eval_batches, tail_table, known_tails, split_queries, ModelScorer, CopyScorer, FrequencyScorer, RandomScorer,
-    KGEScorerAdapter, PriorScorer, fit_prior_weight, rank_queries, summarize, name_ceiling, extraction_scores)
-from .extract import build_kg, kg_dir_for, load_kg
+    KGEScorerAdapter, PriorScorer, fit_prior_weight, rank_queries, summarize, name_ceiling, extraction_scores, masked_predictions,
+    collapse_checks, fill_and_parse, leaf_attention_by_distance)
+from .extract import build_kg, kg_dir_for, load_kg, input_files
 from .kge import train_kge
 from .models import GraphMER, GraphMERConfig
 from .ontology import ontology_dict, relation_vocab
@@ -36,7 +37,7 @@ __all__ = ['MODEL_KINDS', 'MODELS', 'VARIANTS', 'BASELINES', 'METRICS', 'PRIOR_S
            'Parameters', 'RunConfig', 'run_id', 'run_files', 'checkpoint_files', 'save_run', 'check_relations', 'Run',
            'load_run', 'latest_run', 'fmt_value', 'table', 'training_curves', 'rank_histogram', 'Training', 'run_card',
            'write_run_card', 'EvalConfig', 'ablation_dir', 'ablations_to_train', 'train_ablations', 'Evaluation',
-           'metrics_table', 'copyable_figure', 'extraction_figure']
+           'metrics_table', 'copyable_figure', 'reach_figure', 'extraction_figure']
 
 # %% ../nbs/19_runs.ipynb #990f8902
 MODEL_KINDS = ("graphmer", "ablation", "variant", "kge", "baseline")   # a variant trains like an ablation but is compared by naming its run, not as a baseline
@@ -576,6 +577,7 @@ class EvalConfig(Parameters):
     scoring: str = "mean"        # tail score: 'mean' (length-normalised) or 'sum' of its tokens' log-probabilities
     kge_epochs: int = 0          # training epochs of TransE / RotatE / ComplEx (0: each model's tuned default, graphmer.kge.KGE_DEFAULTS)
     heldout_windows: int = 1000  # held-out test windows for MLM/MNM accuracy and perplexity (0: all of them)
+    parse_files: int = 50        # held-out Python test files masked, filled by each model and parsed (a collapse check; 0: none)
     device: str = "auto"         # 'auto' (a CUDA GPU if present), 'cpu', 'cuda', 'cuda:N'
     seed: int = 0                # seeds the query sample, the random baseline and the KGE models
     progress: str|bool = "auto"  # 'auto' (widget in JupyterLab), 'text' (papermill logs), or False
@@ -592,7 +594,7 @@ class EvalConfig(Parameters):
         _need(self.split in SPLITS + ("both",), f"split={self.split!r}: choose 'inductive', 'transductive' or 'both'")
         _need(self.candidates in ("range", "all"), f"candidates={self.candidates!r}: choose 'range' or 'all'")
         _need(self.scoring in ("mean", "sum"), f"scoring={self.scoring!r}: choose 'mean' or 'sum'")
-        for name, lo in (("k", 1), ("max_queries", 1), ("kge_epochs", 0), ("heldout_windows", 0)):
+        for name, lo in (("k", 1), ("max_queries", 1), ("kge_epochs", 0), ("heldout_windows", 0), ("parse_files", 0)):
             v = getattr(self, name)
             _need(_is_int(v) and v >= lo, f"{name} must be an integer >= {lo}, got {v!r}")
         _need(self.progress in PROGRESS, f"progress={self.progress!r}: choose 'auto', 'text' or False")
@@ -902,14 +904,55 @@ def length_bias(self: Evaluation) -> dict:
 @patch
 def heldout(self: Evaluation) -> dict:
     "{model: held-out MLM/MNM accuracy, perplexity and counts} on the first `heldout_windows` test windows."
-    self.heldout_metrics = {}
+    self.heldout_metrics, c = {}, self.cfg
+    texts = self.parse_texts()
     for name, r in [("graphmer", self.main)] + list(self.ablations.items()):
-        mt = batch_metrics(r, eval_batches(r, "test", self.cfg.heldout_windows), self.device)
+        batches = eval_batches(r, "test", c.heldout_windows)
+        mt = batch_metrics(r, batches, self.device)
+        cc = collapse_checks(masked_predictions(r.model, batches, self.device), r.tokenizer)
         self.heldout_metrics[name] = dict(mlm_acc=mt["val_mlm_acc"], mlm_ppl=float(np.exp(mt["val_mlm_loss"])), mnm_acc=mt.get("val_mnm_acc"),
                                           mnm_ppl=float(np.exp(mt["val_mnm_loss"])) if mt.get("val_n_mnm") else None,
                                           mnm_tail_exact=mt.get("val_mnm_tail_acc") if mt.get("val_n_mnm") else None,
-                                          n_mlm=mt["val_n_mlm"], n_mnm=mt["val_n_mnm"])
+                                          n_mlm=mt["val_n_mlm"], n_mnm=mt["val_n_mnm"],
+                                          distinct_predicted=cc.get("distinct_predicted"), distinct_true=cc.get("distinct_true"),
+                                          top_prediction=cc.get("top_prediction"), top_prediction_share=cc.get("top_prediction_share"),
+                                          top_true_share=cc.get("top_true_share"), keyword_acc=cc.get("keyword_acc"), n_keywords=cc.get("keyword_n"))
+        if texts:
+            fp = fill_and_parse(r.model, texts, r.tokenizer, r.model.config.max_roots, r.model.config.leaf_slots, seed=c.seed, device=self.device)
+            self.heldout_metrics[name] |= dict(parse_files=fp["files"], parse_as_is=fp["as_is_share"], parse_model_filled=fp["model_filled_share"],
+                                               parse_frequent_filled=fp["frequent_filled_share"], fill_token_acc=fp["token_acc"])
     return self.heldout_metrics
+
+@patch
+def parse_texts(self: Evaluation) -> list[str]:
+    "The first `parse_files` held-out Python test files (in the split's order) that parse as they are, for `fill_and_parse`."
+    import ast
+    if not self.cfg.parse_files: return []
+    paths, out = input_files(self.kg.manifest), []
+    for rel in self.split_info["test"]:
+        if len(out) >= self.cfg.parse_files: break
+        p = paths.get(rel)
+        if p is None or p.suffix != ".py" or not p.exists(): continue
+        t = source_text(p)
+        try: ast.parse(t); out.append(t)
+        except (SyntaxError, ValueError): pass
+    return out
+
+# %% ../nbs/19_runs.ipynb #f73244e9
+@patch
+def leaf_reach(self: Evaluation, windows: int = 128) -> pd.DataFrame:
+    "Where the leaves of each model that reads them attend (`leaf_attention_by_distance` over the first `windows` validation windows): share of attention by hop band, per layer and head."
+    frames = [leaf_attention_by_distance(r.model, eval_batches(r, "val", windows), self.device).assign(model=name)
+              for name, r in [("graphmer", self.main)] + list(self.ablations.items()) if r.leaves]
+    self.reach = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return self.reach
+
+def reach_figure(reach: pd.DataFrame) -> go.Figure:
+    "Lines of the share of a leaf's attention on roots per hop band, one per head, a panel per layer and model."
+    r = reach[reach["band"] != "leaves, graph token"].assign(head=lambda d: d["head"].astype(str))
+    fig = px.line(r, x="band", y="share", color="head", facet_col="layer", facet_row="model", markers=True,
+                  labels=dict(band="hop distance from the leaf", share="share of the leaf's attention"))
+    return fig.update_layout(height=260 * reach["model"].nunique() + 80, legend_title_text="head")
 
 # %% ../nbs/19_runs.ipynb #79b8e8b9
 @patch
@@ -979,7 +1022,8 @@ def save(self: Evaluation) -> str:
                 queries={s: q.stats for s, q in self.queries.items()}, checkpoint_checks=self.checks,
                 prior={r: dict(weight=f["weight"], n=f["n"], validation_mrr={str(w): v for w, v in f["mrr"].items()}) for r, f in (getattr(self, "prior", None) or {}).items()},
                 verdict=getattr(self, "verdicts", []), seeds=getattr(self, "seed_spread", []), kge=self.kge_info, name_ceiling=self.ceiling,
-                length_bias={f"{a}/{b}": v for (a, b), v in self.bias.items()}, wall_s=round(wall, 1), created=time.strftime("%Y-%m-%d %H:%M:%S"),
+                length_bias={f"{a}/{b}": v for (a, b), v in self.bias.items()}, wall_s=round(wall, 1),
+                leaf_reach=getattr(self, "reach", pd.DataFrame()).to_dict(orient="records"), created=time.strftime("%Y-%m-%d %H:%M:%S"),
                 torch=torch.__version__, python=platform.python_version(), machine=dict(platform=platform.platform(), cpus=os.cpu_count(), device=str(dev)))
     out = dict(self.results) | dict(meta=meta)
     atomic_write_json(self.main.path / "eval.json", json.loads(json.dumps(out, default=float)))

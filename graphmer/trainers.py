@@ -494,7 +494,7 @@ def _better(self: Trainer, v: float) -> bool:
     if b is None: return True
     return v < b if self.cfg.early_metric.endswith("loss") else v > b
 
-# %% ../nbs/14_trainer.ipynb #700d36ab
+# %% ../nbs/14_trainer.ipynb #3b6174d6
 @patch
 def _count_bad(self: Trainer, n: int):
     "Count `n` non-finite steps (each skipped); stop the run past `max_bad_steps`."
