@@ -21,14 +21,15 @@ from .batch import (BATCH_FIELDS, CLS_ID, GRAPH_SLOT, IGNORE, INPUT_FIELDS, MASK
 from .core import atomic_write_bytes, atomic_write_text, load_weights, read_json_file, strict_fields
 
 # %% auto #0
-__all__ = ['ATTN_IMPLS', 'FLEX_TABLE_QBLOCK', 'CHECK_ENV', 'FLEX_MIN_POSITIONS', 'RUNTIME_FIELDS', 'GraphMERConfig',
-           'decay_index', 'decay_table', 'synthetic_batch', 'head_positions', 'relation_matvec', 'selection', 'HGAT',
-           'attention_mask', 'attention_probs', 'eager_attention', 'flex_attention_fn', 'eager_attention_fn',
-           'EncoderLayer', 'GraphMER', 'check_batch', 'layout_position', 'tail_exact_match', 'graphmer_loss',
-           'check_flex_agreement', 'overfit']
+__all__ = ['ATTN_IMPLS', 'DECAY_MODES', 'FLEX_TABLE_QBLOCK', 'CHECK_ENV', 'FLEX_MIN_POSITIONS', 'RUNTIME_FIELDS',
+           'GraphMERConfig', 'decay_index', 'decay_table', 'synthetic_batch', 'head_positions', 'relation_matvec',
+           'selection', 'HGAT', 'attention_mask', 'attention_probs', 'eager_attention', 'flex_attention_fn',
+           'eager_attention_fn', 'EncoderLayer', 'GraphMER', 'check_batch', 'layout_position', 'tail_exact_match',
+           'graphmer_loss', 'check_flex_agreement', 'overfit']
 
 # %% ../nbs/12_model.ipynb #0ee21522
 ATTN_IMPLS = ("eager", "flex", "auto")
+DECAY_MODES = ("multiply", "bias")   # how the decay f(d) acts on a head's logits: GraphMERT's product, or log f(d) added (an ALiBi-style penalty)
 
 @dataclass
 class GraphMERConfig:
@@ -45,6 +46,7 @@ class GraphMERConfig:
     decay_lambda: float = 0.6      # λ of f(sp) = λ^GELU(√sp − p_h)
     use_decay: bool = True         # ablation: False = plain attention with the padding/graph-token mask
     decay_head_share: float = 1.0  # share of the heads (the first ceil(share × heads)) that carry the decay; the others attend without it
+    decay_mode: str = "multiply"   # 'multiply': logits × f(d) (GraphMERT; distant logits go to 0, so distant keys become alike); 'bias': logits + log f(d) (distant keys fade)
     use_hgat: bool = True          # ablation: False = leaves are bare token embeddings
     learned_positions: bool = False  # ablation: add a learned embedding of the root index
     slot_embeddings: bool = True   # learned embedding of the leaf slot 0..L-1 on leaves (False = SPEC §5 exactly, see below)
@@ -59,6 +61,7 @@ class GraphMERConfig:
         if self.attn_impl not in ATTN_IMPLS: raise ValueError(f"attn_impl must be one of {ATTN_IMPLS}, got {self.attn_impl!r}")
         if not 0 < self.decay_lambda < 1: raise ValueError(f"decay_lambda must be in (0, 1), got {self.decay_lambda}")
         if not 0 <= self.decay_head_share <= 1: raise ValueError(f"decay_head_share must be in [0, 1], got {self.decay_head_share}")
+        if self.decay_mode not in DECAY_MODES: raise ValueError(f"decay_mode must be one of {DECAY_MODES}, got {self.decay_mode!r}")
         if min(self.vocab_size, self.layers, self.ffn, self.max_roots, self.leaf_slots, self.hgat_max_span) < 1:
             raise ValueError("sizes must be positive")
 
@@ -206,16 +209,17 @@ def attention_mask(slot, valid):
     graph_key_ok = (slot[:, None, :] != GRAPH_SLOT) | (slot[:, :, None] == GRAPH_SLOT)
     return valid[:, :, None] & valid[:, None, :] & graph_key_ok
 
-def attention_probs(q, k, mask, decay=None):
-    "(B, heads, N, N) attention probabilities; q, k (B, heads, N, d); mask (B, N, N); decay (B, heads, N, N) multiplies the scaled logits."
+def attention_probs(q, k, mask, decay=None, bias=None):
+    "(B, heads, N, N) attention probabilities; q, k (B, heads, N, d); mask (B, N, N); decay (B, heads, N, N) multiplies the scaled logits, bias is added to them."
     s = (q @ k.transpose(-1, -2)) * q.shape[-1] ** -0.5
     if decay is not None: s = s * decay
+    if bias is not None: s = s + bias
     m = mask[:, None]
     return s.masked_fill(~m, torch.finfo(s.dtype).min).softmax(-1) * m      # fully masked rows -> zeros, not NaN
 
-def eager_attention(q, k, v, mask, decay=None):
-    "Exact attention; q, k, v (B, heads, N, d); mask (B, N, N); decay (B, heads, N, N) multiplies the scaled logits."
-    return attention_probs(q, k, mask, decay) @ v
+def eager_attention(q, k, v, mask, decay=None, bias=None):
+    "Exact attention; q, k, v (B, heads, N, d); mask (B, N, N); decay (B, heads, N, N) multiplies the scaled logits, bias is added to them."
+    return attention_probs(q, k, mask, decay, bias) @ v
 
 # %% ../nbs/12_model.ipynb #b5a3107e
 FLEX_TABLE_QBLOCK = 1     # queries per copy of the decay table inside score_mod (0: one shared table)
@@ -228,8 +232,8 @@ def _flex_fn(device_type: str):
         _FLEX_FN[device_type] = torch.compile(flex_attention, dynamic=False) if device_type == "cuda" else flex_attention
     return _FLEX_FN[device_type]
 
-def flex_attention_fn(root_idx, slot, valid, table=None, graph_index: int = 0) -> Callable:
-    "attend(q, k, v) through FlexAttention with the decay read from `table` (heads, T) inside score_mod."
+def flex_attention_fn(root_idx, slot, valid, table=None, graph_index: int = 0, bias: bool = False) -> Callable:
+    "attend(q, k, v) through FlexAttention with the decay read from `table` (heads, T) inside score_mod (`bias`: log of it added instead of multiplied)."
     from torch.nn.attention.flex_attention import create_block_mask
     B, N = slot.shape
     def mask_mod(b, h, qi, ki): return valid[b, qi] & valid[b, ki] & ((slot[b, ki] != GRAPH_SLOT) | (slot[b, qi] == GRAPH_SLOT))
@@ -237,10 +241,10 @@ def flex_attention_fn(root_idx, slot, valid, table=None, graph_index: int = 0) -
     score_mod = None
     if table is not None:
         qb = FLEX_TABLE_QBLOCK or N
-        tab = table.unsqueeze(0).expand(-(-N // qb), *table.shape).contiguous()   # per-query-block copies
+        tab = (table.log() if bias else table).unsqueeze(0).expand(-(-N // qb), *table.shape).contiguous()   # per-query-block copies
         def score_mod(score, b, h, qi, ki):
             idx = decay_index(root_idx[b, qi], slot[b, qi], root_idx[b, ki], slot[b, ki], graph_index)
-            return score * tab[qi // qb, h, idx]
+            return score + tab[qi // qb, h, idx] if bias else score * tab[qi // qb, h, idx]
     fn = _flex_fn(slot.device.type)
     def attend(q, k, v):
         with warnings.catch_warnings():
@@ -248,13 +252,14 @@ def flex_attention_fn(root_idx, slot, valid, table=None, graph_index: int = 0) -
             return fn(q, k, v, score_mod=score_mod, block_mask=block_mask)
     return attend
 
-def eager_attention_fn(root_idx, slot, valid, table=None, graph_index: int = 0) -> Callable:
-    "attend(q, k, v) through `eager_attention`, with the (B, N, N) mask and decay built once."
+def eager_attention_fn(root_idx, slot, valid, table=None, graph_index: int = 0, bias: bool = False) -> Callable:
+    "attend(q, k, v) through `eager_attention`, with the (B, N, N) mask and decay built once (`bias`: its log added to the logits instead of multiplying them)."
     mask = attention_mask(slot, valid)
     decay = None
     if table is not None:
         idx = decay_index(root_idx[:, :, None], slot[:, :, None], root_idx[:, None, :], slot[:, None, :], graph_index)
-        decay = table[:, idx].transpose(0, 1)                            # (B, heads, N, N)
+        decay = (table.log() if bias else table)[:, idx].transpose(0, 1)   # (B, heads, N, N)
+    if bias: return lambda q, k, v: eager_attention(q, k, v, mask, bias=decay)
     return lambda q, k, v: eager_attention(q, k, v, mask, decay)
 
 # %% ../nbs/12_model.ipynb #5080be1c
@@ -364,7 +369,7 @@ def attention(self: GraphMER, batch: dict, device) -> Callable:
     if impl == "flex" and device.type != "cuda" and self.training and torch.is_grad_enabled():
         raise RuntimeError("FlexAttention cannot train on CPU: use attn_impl='eager' (or 'auto')")
     fn = flex_attention_fn if impl == "flex" else eager_attention_fn
-    return fn(batch["root_idx"], batch["slot"], batch["valid"], self.decay(), graph_index=self.config.max_roots + 2)
+    return fn(batch["root_idx"], batch["slot"], batch["valid"], self.decay(), graph_index=self.config.max_roots + 2, bias=self.config.decay_mode == "bias")
 
 # %% ../nbs/12_model.ipynb #30a3efd5
 @patch

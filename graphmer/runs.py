@@ -68,6 +68,7 @@ MODELS = {   # name -> ModelSpec, in display order
     "no_decay":  ModelSpec("ablation", "no decay", _ablation_scorer, dict(use_decay=False)),
     "text_only": ModelSpec("ablation", "text only", _ablation_scorer, dict(use_hgat=False), leaves=False),
     "half_decay": ModelSpec("variant", "decay on half the heads", None, dict(decay_head_share=0.5)),   # issue 14's lever: the others reach the whole window
+    "half_bias": ModelSpec("variant", "decay as a bias on half the heads", None, dict(decay_head_share=0.5, decay_mode="bias")),   # log f(d) added: far keys fade instead of flattening
     "transe":    ModelSpec("kge", "TransE", _kge_scorer, requires=_PYKEEN),
     "rotate":    ModelSpec("kge", "RotatE", _kge_scorer, requires=_PYKEEN),
     "complex":   ModelSpec("kge", "ComplEx", _kge_scorer, requires=_PYKEEN),
@@ -135,7 +136,7 @@ class RunConfig(Parameters):
     test_frac: float = 0.05      # share of files held out as the inductive test split (never trained on; see evaluate.ipynb)
     split_group: str = "file"    # inductive test files drawn by 'file' or by 'repo' (whole top-level packages)
     test_triple_frac: float = 0.01  # share of triples held out as the transductive test split (at most 5,000)
-    variant: str = "graphmer"    # one of VARIANTS: 'graphmer', an ablation ('text_only': no leaves, no H-GAT; 'no_decay': no attention decay) or 'half_decay' (decay on half the heads)
+    variant: str = "graphmer"    # one of VARIANTS: 'graphmer', an ablation ('text_only': no leaves, no H-GAT; 'no_decay': no attention decay) or a variant ('half_decay': decay on half the heads; 'half_bias': the same decay added to their logits as a log-penalty)
     workers: int = 0             # DataLoader worker processes
     compile: bool = False        # torch.compile the model (on a GPU: faster after the first steps, which compile)
     cpu_bf16: str|bool = "auto"  # bf16 autocast when training on a CPU: 'auto' where the CPU has AMX (1.4× faster there), True, False
