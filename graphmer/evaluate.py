@@ -444,8 +444,8 @@ def leaf_attention_by_distance(model, batches, device="cpu", bands=DISTANCE_BAND
     import graphmer.models as gm
     from graphmer.batch import hops, ROOT_SLOT
     model.eval(); rec, orig = [], gm.attention_probs
-    def spy(q, k, mask, decay=None):
-        p = orig(q, k, mask, decay); rec.append(p); return p
+    def spy(*args, **kwargs):
+        p = orig(*args, **kwargs); rec.append(p); return p
     L, Hh, nb = model.config.layers, model.config.heads, len(bands) - 1
     mass, n_leaves = torch.zeros(L, Hh, nb + 1, dtype=torch.float64), 0
     gm.attention_probs = spy
