@@ -25,7 +25,7 @@ def cases(kg, run, fresh):
         ("train model_size=huge", nb("train", model_size="huge", **T), "model_size='huge': choose 'tiny' or 'base'", new),
         ("train device=cuda:7", nb("train", device="cuda:7", **T), "device='cuda:7' but", new),
         ("train kg_dir missing", nb("train", kg_dir="/nonexistent/kg", run_dir=str(new)), "kg_dir='/nonexistent/kg' is not a KG directory", new),
-        ("train variant=no_hgat", nb("train", variant="no_hgat", **T), "variant='no_hgat': choose one of ['graphmer', 'no_decay', 'text_only', 'half_decay']", new),
+        ("train variant=no_hgat", nb("train", variant="no_hgat", **T), "variant='no_hgat': choose one of ['graphmer', 'no_decay', 'text_only', 'half_decay', 'half_bias']", new),
         ("train layout=sparse", nb("train", layout="sparse", **T), "layout='sparse': choose 'compact' or 'full'", new),
         ("train window not JSON", nb("train", window="[[0, 128]", **T), "window='[[0, 128]' is not JSON", new),
         ("train vocab_size=10", nb("train", vocab_size=10, **T), "vocab_size must be an integer in [262, 100000] (the special tokens and the 256 bytes come first), got 10", new),
