@@ -91,9 +91,18 @@ class RelationRows(nn.Module):
         if not self.enabled: return W, a
         return W.index_put((self.ids,), self.W.to(W.dtype)), a.index_put((self.ids,), self.a.to(a.dtype))
 
+def _graphmer(model) -> GraphMER:
+    "A GraphMER, or the one a peft model wraps."
+    return model.get_base_model() if hasattr(model, "get_base_model") else model
+
+def _new_rows(model) -> RelationRows|None:
+    "The new relations' rows of a GraphMER (or of a peft model of one), None when it has none."
+    h = _graphmer(model).hgat
+    return h.rows if isinstance(h, HGAT) else None
+
 def _hgat(model) -> HGAT:
     "The H-GAT layer of a GraphMER or of a peft model of one."
-    h = (model.get_base_model() if hasattr(model, "get_base_model") else model).hgat
+    h = _graphmer(model).hgat
     if not isinstance(h, HGAT):
         raise ValueError("new relation rows need the base's own H-GAT layer: the model has none (use_hgat=False) or trains all relations (train_relations=True)")
     return h
@@ -108,7 +117,7 @@ def add_relation_rows(model, names: list) -> RelationRows:
 @contextmanager
 def base_only(model):
     "Run a peft model of GraphMER as its base: adapters and new relation rows switched off inside the block."
-    rows = _hgat(model).rows if isinstance((model.get_base_model() if hasattr(model, "get_base_model") else model).hgat, HGAT) else None
+    rows = _new_rows(model)
     if rows is not None: rows.enabled = False
     try:
         with model.disable_adapter(): yield model
@@ -131,23 +140,19 @@ def weights_hash(model) -> str:
 
 def base_identity(model, name: str = "") -> dict:
     "What an adapter records of its base (a GraphMER, or a peft model of one): a name (the run), the hash of its weights and its config."
-    cfg = (model.get_base_model() if hasattr(model, "get_base_model") else model).config
+    cfg = _graphmer(model).config
     return dict(name=name, weights_sha256=weights_hash(model), model=cfg.to_dict())
 
 # %% ../nbs/20_adapt.ipynb #b9a2faee
 ROWS_FILE = "relation_rows.safetensors"   # in an adapter directory: the rows of new relations, if any
-
-def _rows(model) -> RelationRows|None:
-    h = (model.get_base_model() if hasattr(model, "get_base_model") else model).hgat
-    return h.rows if isinstance(h, HGAT) else None
 
 def save_adapter(model, path, base: dict, extra: dict | None = None) -> Path:
     "Write the adapter of peft model `model` (and its new relations' rows) into directory `path` with its base's identity (`base_identity`) and `extra` facts."
     from safetensors.torch import save_file
     path = Path(path); path.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(str(path))
-    rv = {i: n for n, i in relation_vocab().items()}
-    if (rows := _rows(model)) is not None:
+    if (rows := _new_rows(model)) is not None:
+        rv = {i: n for n, i in relation_vocab().items()}
         names = [rv[int(i)] for i in rows.ids]
         save_file({k: v.detach().cpu().contiguous() for k, v in (("ids", rows.ids), ("W", rows.W), ("a", rows.a))}, str(path / ROWS_FILE),
                   metadata=dict(relations=",".join(names)))
@@ -178,7 +183,7 @@ def load_adapter(base: GraphMER, path, trainable: bool = False):
 
 def merge_adapter(model) -> GraphMER:
     "Fold the adapter of peft model `model` (and its new relations' rows) into its base's weights; returns a plain GraphMER (the base object, changed in place)."
-    rows = _rows(model)
+    rows = _new_rows(model)
     merged = model.merge_and_unload()
     if rows is not None:
         with torch.no_grad(): merged.hgat.W[rows.ids] = rows.W.to(merged.hgat.W.dtype); merged.hgat.a[rows.ids] = rows.a.to(merged.hgat.a.dtype)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 import torch.nn.functional as F
-from .batch import CLS_ID, MASK_ID, PAD_ID, SEP_ID
+from .batch import CLS_ID, IGNORE, MASK_ID, PAD_ID, SEP_ID
 from .data import empty_sample, occurs_as_name, heads_in_files, unmasked_batch
 from .extract import load_kg
 from .models import GraphMER
@@ -19,7 +19,7 @@ from .ontology import RELATIONS, relation_vocab, type_ancestors
 from .pretrain import batch_streams, objective
 from .rank import filtered_ranks, rank_metrics, grouped_metrics, bootstrap_mrr
 from .tokenizer import CodeTokenizer
-from .trainers import TrainConfig, evaluate_batches
+from .trainers import TrainConfig, evaluate_batches, _to
 from typing import TYPE_CHECKING
 if TYPE_CHECKING: from graphmer.runs import Run   # a loaded run (graphmer.runs imports this module)
 
@@ -373,9 +373,9 @@ def masked_predictions(model, batches, device="cpu") -> pd.DataFrame:
     "label, prediction (the argmax) and kind ('mlm' code token, 'mnm' leaf) of every masked position of `batches`."
     model.eval(); parts = []
     for b in batches:
-        b = {k: (v.to(device) if torch.is_tensor(v) else v) for k, v in b.items()}
+        b = _to(b, device)
         out = model(b); idx = out["logits_index"]
-        lab = b["labels"].flatten()[idx]; ok = out["logits_ok"] & (lab != -100)
+        lab = b["labels"].flatten()[idx]; ok = out["logits_ok"] & (lab != IGNORE)
         mlm = b["is_mlm"].flatten()[idx]
         parts.append(pd.DataFrame(dict(label=lab[ok].cpu().numpy(), pred=out["logits"].argmax(-1)[ok].cpu().numpy(),
                                        kind=np.where(mlm[ok].cpu().numpy(), "mlm", "mnm"))))
@@ -387,7 +387,7 @@ def collapse_checks(pred: pd.DataFrame, tokenizer) -> dict:
     m = pred[pred["kind"] == "mlm"]
     if not len(m): return dict(n=0)
     vc, tc = m["pred"].value_counts(), m["label"].value_counts()
-    kw = m[m["label"].map(lambda i: tokenizer.decode([int(i)]).strip() in keyword.kwlist)]
+    kw = m[m["label"].isin([i for i in tc.index if tokenizer.decode([int(i)]).strip() in keyword.kwlist])]   # each distinct token decoded once
     return dict(n=len(m), distinct_predicted=int(len(vc)), distinct_true=int(len(tc)), top_prediction=tokenizer.decode([int(vc.index[0])]),
                 top_prediction_share=float(vc.iloc[0] / len(m)), top_true_share=float(tc.iloc[0] / len(m)),
                 keyword_n=int(len(kw)), keyword_acc=float((kw["pred"] == kw["label"]).mean()) if len(kw) else float("nan"), acc=float((m["pred"] == m["label"]).mean()))
@@ -418,7 +418,7 @@ def fill_and_parse(model, texts: list[str], tokenizer, R: int, L: int, mask_prob
     model.eval()
     with torch.no_grad():
         for k in range(0, len(samples), batch):
-            b = {key: v.to(device) for key, v in unmasked_batch(samples[k:k + batch], leaves=False).items()}
+            b = _to(unmasked_batch(samples[k:k + batch], leaves=False), device)
             out = model(b); pred = out["logits"].argmax(-1)[out["logits_ok"]].cpu().numpy(); j = 0   # the masked roots, in order
             for ti, a, n in where[k:k + batch]:
                 m = np.flatnonzero(jobs[ti][3][a:a + n]) + a
@@ -451,7 +451,7 @@ def leaf_attention_by_distance(model, batches, device="cpu", bands=DISTANCE_BAND
     gm.attention_probs = spy
     try:
         for b in batches:
-            b = {k: (v.to(device) if torch.is_tensor(v) else v) for k, v in b.items()}
+            b = _to(b, device)
             rec.clear(); model(b)
             ri, sl, ok = b["root_idx"], b["slot"], b["valid"]
             leaf = ok & (sl >= 0)

@@ -497,9 +497,6 @@ def finish(self: Training) -> dict:
     return summary
 
 # %% ../nbs/19_runs.ipynb #2a9a799b
-def _card_value(v) -> str:
-    return "–" if v is None else f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else f"{v:.4g}" if isinstance(v, float) else str(v)
-
 def run_card(run_dir) -> str:
     "The model card (Hugging Face style, from the run's config.json, summary.json, its KG's manifest and, if present, eval.json) of a training run."
     p = Path(run_dir)
@@ -510,9 +507,9 @@ def run_card(run_dir) -> str:
     counts = man.get("counts", {})
     srcs = ", ".join(f"`{x.get('repository')}` at {str(x.get('commit') or 'no commit')[:12]}" for x in man.get("sources", [])) or "(the KG's manifest is not on this machine)"
     keep = ("model_size", "variant", "steps", "batch_size", "grad_accum", "lr", "warmup", "seed", "data_seed", "layout", "vocab_size", "val_frac", "test_frac", "augment")
-    conf = "\n".join(f"| {k} | {_card_value(prm[k])} |" for k in keep if k in prm)
+    conf = "\n".join(f"| {k} | {fmt_value(prm[k], 4)} |" for k in keep if k in prm)
     conf += f"\n| phase (resolved) | {s.get('phase')} |\n| model | hidden {model.get('hidden')}, {model.get('layers')} layers, {model.get('heads')} heads, FFN {model.get('ffn')}, {s.get('parameters', 0):,} parameters |"
-    val = "\n".join(f"| {name} | {_card_value(s.get(k))} | {_card_value(s.get(b))} |" for name, k, b in (
+    val = "\n".join(f"| {name} | {fmt_value(s.get(k), 4)} | {fmt_value(s.get(b), 4)} |" for name, k, b in (
         ("MLM accuracy", "val_mlm_acc", "baseline_mlm_acc"), ("MNM accuracy", "val_mnm_acc", "baseline_mnm_acc"), ("whole-tail accuracy", "val_mnm_tail_acc", None)))
     ev = read_json_file(p / "eval.json", "evaluation") if (p / "eval.json").exists() else None
     if ev:
