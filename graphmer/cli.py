@@ -112,8 +112,11 @@ def cmd_train(rest: list[str]) -> int:
     "Run the stages of nbs/train.ipynb; print the summary as JSON (on the first process)."
     from graphmer.runs import RunConfig, Training
     if (cfg := _checked(RunConfig, train_parser(), rest)) is None: return 2
+    from graphmer.trainers import Interrupted
     t = Training(cfg)
-    for stage in (t.prepare, t.build_model, t.fit): stage()
+    try:
+        for stage in (t.prepare, t.build_model, t.fit): stage()
+    except Interrupted as e: print(f"graphmer train: {e}", file=sys.stderr); return 143   # 128 + SIGTERM, as a killed process
     summary = t.finish()
     if t.is_main: print(json.dumps(summary, indent=2, default=str))
     return 0
@@ -122,8 +125,11 @@ def cmd_adapt(rest: list[str]) -> int:
     "Run the stages of nbs/adapt.ipynb; print the summary as JSON."
     from graphmer.adapt import AdaptConfig, Adaptation
     if (cfg := _checked(AdaptConfig, adapt_parser(), rest)) is None: return 2
+    from graphmer.trainers import Interrupted
     ad = Adaptation(cfg)
-    for stage in (ad.prepare, ad.build_model, ad.fit): stage()
+    try:
+        for stage in (ad.prepare, ad.build_model, ad.fit): stage()
+    except Interrupted as e: print(f"graphmer adapt: {e}", file=sys.stderr); return 143
     if ad.done is None: print(ad.heldout().to_string()); print(ad.link_prediction().to_string())
     print(json.dumps(ad.finish(), indent=2, default=str))
     return 0

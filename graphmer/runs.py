@@ -34,10 +34,11 @@ from .trainers import Trainer, TrainConfig, PHASES, validate_config, resolve_con
 # %% auto #0
 __all__ = ['MODEL_KINDS', 'MODELS', 'VARIANTS', 'BASELINES', 'METRICS', 'PRIOR_SUFFIX', 'MODEL_SIZES', 'LAYOUTS', 'PROGRESS',
            'MIN_VOCAB', 'RUN_ID_IGNORES', 'RUN_ID_NEUTRAL', 'SPLITS', 'ABLATION_OWN', 'ModelSpec', 'model_label',
-           'Parameters', 'RunConfig', 'run_id', 'run_files', 'checkpoint_files', 'save_run', 'check_relations', 'Run',
-           'load_run', 'latest_run', 'fmt_value', 'table', 'training_curves', 'rank_histogram', 'Training', 'run_card',
-           'write_run_card', 'EvalConfig', 'ablation_dir', 'ablations_to_train', 'train_ablations', 'Evaluation',
-           'metrics_table', 'copyable_figure', 'reach_figure', 'extraction_figure']
+           'corpus_dirs', 'Parameters', 'RunConfig', 'run_id', 'run_files', 'checkpoint_files', 'save_run',
+           'check_relations', 'Run', 'load_run', 'latest_run', 'fmt_value', 'table', 'training_curves',
+           'rank_histogram', 'Training', 'run_card', 'write_run_card', 'EvalConfig', 'ablation_dir',
+           'ablations_to_train', 'train_ablations', 'Evaluation', 'metrics_table', 'copyable_figure', 'reach_figure',
+           'extraction_figure']
 
 # %% ../nbs/19_runs.ipynb #990f8902
 MODEL_KINDS = ("graphmer", "ablation", "variant", "kge", "baseline")   # a variant trains like an ablation but is compared by naming its run, not as a baseline
@@ -92,12 +93,16 @@ MODEL_SIZES = {"tiny": GraphMERConfig.tiny, "base": GraphMERConfig.base}
 LAYOUTS = ("compact", "full")
 PROGRESS = ("auto", "text", False)
 MIN_VOCAB = len(SPECIAL_TOKENS) + 256   # the smallest vocabulary: the special tokens and the 256 bytes
-RUN_ID_IGNORES = ("run_dir", "resume", "progress", "device", "workers", "save_every_minutes", "compile", "save_every", "cpu_bf16")   # parameters that do not change what a run is: left out of its id
+RUN_ID_IGNORES = ("run_dir", "resume", "progress", "device", "workers", "save_every_minutes", "compile", "save_every", "cpu_bf16", "kg_workers")   # parameters that do not change what a run is: left out of its id
 
 def _need(ok: bool, msg: str):
     if not ok: raise ValueError(msg)
 
 def _is_int(v) -> bool: return isinstance(v, int) and not isinstance(v, bool)
+
+def corpus_dirs(corpus: str) -> list[str]:
+    "The directories of a `corpus` parameter ('a,b,c'; empty: none, i.e. the standard library)."
+    return [s.strip() for s in str(corpus).split(",") if s.strip()]
 
 class Parameters:
     "Base of the dataclass of a runnable notebook's parameters: built from a dict or a namespace, refusing names it does not have."
@@ -147,6 +152,8 @@ class RunConfig(Parameters):
     save_every: int = 0          # steps between periodic checkpoints (0: the phase's, 25-500); on a GPU, where 100 steps take seconds, give thousands
     augment: str = "none"        # code and KG transforms made on the fly (graphmer.augment): 'none', 'all', names of TRANSFORMS, or '-name,...' (all but those)
     augment_copies: int = 0      # samples of each training file per epoch when augmenting, the original included (0: the phase's: 50 micro, 10 small, 1 medium/large)
+    corpus: str = ""             # directories of code to build the KG of when kg_dir is empty, separated by ',' (empty: the standard library)
+    kg_workers: int = 2          # extraction processes when the KG is built here (on a large corpus: the machine's cores)
     notebook = "train.ipynb"
 
     def __post_init__(self):
@@ -178,6 +185,10 @@ class RunConfig(Parameters):
         _need(self.resume or not (self.run_path / "checkpoints").exists(),
               f"run_dir {str(self.run_path)!r} holds checkpoints of an unfinished run: pass resume=True to continue it from its last checkpoint, "
               "or give a fresh run_dir")
+        _need(not (self.kg_dir and self.corpus), f"give kg_dir={self.kg_dir!r} (a KG already built) or corpus={self.corpus!r} (directories to build it of), not both")
+        missing = [d for d in corpus_dirs(self.corpus) if not Path(d).is_dir()]
+        _need(not missing, f"corpus={self.corpus!r}: {missing} not a directory; give existing directories of code separated by ','")
+        _need(_is_int(self.kg_workers) and self.kg_workers >= 1, f"kg_workers must be a positive integer, got {self.kg_workers!r}")
         _need(not self.kg_dir or (self.kg_path / "manifest.json").exists(),
               f"kg_dir={self.kg_dir!r} is not a KG directory (no manifest.json): build one with `graphmer build-kg`")
 
@@ -192,7 +203,7 @@ def train_config(self: RunConfig) -> TrainConfig:
                        cpu_bf16=cpu_has_amx() if self.cpu_bf16 == "auto" else self.cpu_bf16)
 
 @patch(as_prop=True)
-def kg_path(self: RunConfig) -> Path: return project_path(self.kg_dir) if self.kg_dir else kg_dir_for()
+def kg_path(self: RunConfig) -> Path: return project_path(self.kg_dir) if self.kg_dir else kg_dir_for(corpus_dirs(self.corpus) or None)
 
 @patch(as_prop=True)
 def run_path(self: RunConfig) -> Path: return project_path(self.run_dir or f"runs/{run_id(asdict(self))}")
@@ -211,13 +222,13 @@ def _project_rel(p: Path) -> str:
     try: return p.resolve().relative_to(project_root().resolve()).as_posix()
     except ValueError: return str(p.resolve())
 
-RUN_ID_NEUTRAL = dict(data_seed=-1, augment="none", augment_copies=0)   # parameters added later, left out of the hash at these values (older run ids stay)
+RUN_ID_NEUTRAL = dict(data_seed=-1, augment="none", augment_copies=0, corpus="")   # parameters added later, left out of the hash at these values (older run ids stay)
 
 def run_id(params: dict|None = None) -> str:
     "Directory name of a training run: readable `<model_size>-<steps>-s<seed>` (`-<variant>` for an ablation) and a hash of every parameter that defines it and of its KG directory, so two different runs never share a directory; parameters not in `params` take `RunConfig`'s defaults."
     p = {f.name: f.default for f in fields(RunConfig)} | dict(params or {})
     key = {k: v for k, v in p.items() if k not in RUN_ID_IGNORES and not (k in RUN_ID_NEUTRAL and v == RUN_ID_NEUTRAL[k])} \
-          | dict(kg_dir=_project_rel(project_path(p["kg_dir"]) if p["kg_dir"] else kg_dir_for()))
+          | dict(kg_dir=_project_rel(project_path(p["kg_dir"]) if p["kg_dir"] else kg_dir_for(corpus_dirs(p["corpus"]) or None)))
     h = sha256_bytes(json.dumps(key, sort_keys=True, default=str).encode())[:6]
     return f"{p['model_size']}-{p['steps']}-s{p['seed']}" + ("" if p["variant"] == "graphmer" else f"-{p['variant']}") + f"-{h}"
 
@@ -379,7 +390,7 @@ def prepare(self: Training) -> dict:
     "Build the KG if needed and prepare (or reuse) the tokenizer and windows; returns the windows' statistics per split."
     c = self.cfg
     if self.world > 1 and not self.is_main: self._barrier()      # the other processes wait for rank 0 to build and prepare, then reuse
-    if not c.kg_dir: build_kg(out_dir=self.kg_path, workers=2)
+    if not c.kg_dir: build_kg(corpus_dirs(c.corpus) or None, out_dir=self.kg_path, workers=c.kg_workers)
     self.prep = prepare_data(self.kg_path, self.data_dir, vocab_size=c.vocab_size, val_frac=c.val_frac, seed=c.split_seed, test_frac=c.test_frac,
                              split_group=c.split_group, test_triple_frac=c.test_triple_frac)
     for split, n in (("training", self.prep["n_train"]), ("validation", self.prep["n_val"])):

@@ -6,7 +6,7 @@ Docs: https://graphmer.github.io/graphmer/trainer.html.md"""
 
 # %% ../nbs/14_trainer.ipynb #cec277d8
 from __future__ import annotations
-import csv, errno, io, json, math, os, random, re, resource, shutil, sys, time
+import csv, errno, io, json, math, os, random, re, resource, shutil, signal, sys, threading, time
 from contextlib import nullcontext
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
@@ -21,7 +21,8 @@ from .core import atomic_write_json, atomic_write_text, disk_full, kill_point, l
 __all__ = ['PHASES', 'SEED_STREAMS', 'LOG_FIELDS', 'choose_phase', 'stream_seed', 'TrainConfig', 'validate_config',
            'resolve_config', 'lr_factor', 'piecewise', 'param_groups', 'optimizer_tensors', 'load_optimizer',
            'write_checkpoint', 'find_checkpoint', 'pick_device', 'cpu_has_amx', 'peak_memory_mb', 'progress_bar',
-           'NonFiniteLossError', 'dist_info', 'init_distributed', 'Trainer', 'evaluate_batches', 'truncate_logs']
+           'NonFiniteLossError', 'dist_info', 'init_distributed', 'Trainer', 'evaluate_batches', 'truncate_logs',
+           'Interrupted', 'StopOnSignal']
 
 # %% ../nbs/14_trainer.ipynb #c2db24d3
 PHASES = {  # phase: (largest number of training samples, settings it implies)
@@ -510,6 +511,30 @@ def _read_bad(self: Trainer):
     n, self._bad = int(self._bad), None
     if n: self._count_bad(n)
 
+# %% ../nbs/14_trainer.ipynb #49e10977
+class Interrupted(RuntimeError):
+    "Training stopped by a signal (SIGTERM: a job's time limit, a preemption, `timeout`) after writing its `last` checkpoint: resume the run to continue it."
+
+class StopOnSignal:
+    "While in use, the `signals` ask the training loop to stop at the end of the step under way (and checkpoint) instead of killing it mid-write; outside the main thread it does nothing."
+    def __init__(self, signals=(signal.SIGTERM,)): self.signals, self.hit, self._old = tuple(signals), None, {}
+    def _handle(self, signum, frame): self.hit = signal.Signals(signum).name
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            for s in self.signals: self._old[s] = signal.signal(s, self._handle)
+        return self
+    def __exit__(self, *exc):
+        for s, h in self._old.items(): signal.signal(s, h)
+        self._old = {}
+
+# %% ../nbs/14_trainer.ipynb #8ae9336c
+def _any_across(flag, world: int, device) -> bool:
+    "Whether `flag` is set here or, with several processes, on any of them (they must stop at the same step)."
+    if world == 1: return bool(flag)
+    import torch.distributed as dist
+    t = torch.tensor([int(bool(flag))], dtype=torch.int32, device=device); dist.all_reduce(t, op=dist.ReduceOp.MAX)
+    return bool(t.item())
+
 # %% ../nbs/14_trainer.ipynb #fded4672
 @patch
 def fit(self: Trainer, resume: bool = False,
@@ -529,41 +554,48 @@ def fit(self: Trainer, resume: bool = False,
     bar = progress_bar(self.progress if self.rank == 0 else False, total=c.steps, initial=self.state["step"], desc="train", unit="step", mininterval=1.0)
     t0, tok0 = time.perf_counter() - self.state["wall_s"], self.state["tokens"]
     t_window = t_saved = time.perf_counter()
-    while self.state["step"] < min(c.steps, until or c.steps) and not self.state["stopped"]:
-        micro = [next(stream) for _ in range(c.grad_accum * self.world)]   # the global batch: every process reads it, each trains on its share
-        logs = self.train_step(micro[self.rank * c.grad_accum:(self.rank + 1) * c.grad_accum])
-        if logs is None: self._count_bad(1); continue
-        for b in micro: self.state["tokens"] += self.batch_tokens(b); self.state["samples"] += int(b["input_ids"].shape[0])
-        self.state["step"] += 1; s = self.state["step"]; bar.update(1)
-        row = None
-        if s % c.log_every == 0 or s == c.steps:
-            logs = {k: float(v) for k, v in logs.items()}              # sync_free: the one read of the device in log_every steps
-            self._read_bad()
-            dt = time.perf_counter() - t_window
-            row = dict(step=s, optimizer_step=s, epoch=self.state["epoch"], samples=self.state["samples"], tokens=self.state["tokens"],
-                       lr=self.sched.get_last_lr()[0], mnm_weight=piecewise(c.mnm_weight, s), window=int(piecewise(c.window, s, False)),
-                       tokens_per_s=(self.state["tokens"] - tok0) / max(dt, 1e-9), peak_mem_mb=peak_memory_mb(self.device),
-                       bad_steps=self.state["bad_steps"], **logs)
-            t_window, tok0 = time.perf_counter(), self.state["tokens"]
-            bar.set_postfix(loss=f"{logs['loss']:.3f}", mlm=f"{logs.get('mlm_acc', 0):.2f}", mnm=f"{logs.get('mnm_acc', 0):.2f}")
-        if c.eval_every and (s % c.eval_every == 0 or s == c.steps):
-            last_eval = self.state["last_eval"] = self.evaluate()
-            row = (row or dict(step=s, optimizer_step=s, epoch=self.state["epoch"], samples=self.state["samples"], tokens=self.state["tokens"],
-                               lr=self.sched.get_last_lr()[0], bad_steps=self.state["bad_steps"])) | last_eval
-            v = last_eval.get(c.early_metric)
-            if v is not None and self._better(v):
-                self.state.update(best=v, best_step=s, evals_since_best=0)
-                self.state["wall_s"] = time.perf_counter() - t0; self.save("best")
-            else:
-                self.state["evals_since_best"] += 1
-                if c.patience and self.state["evals_since_best"] >= c.patience:
-                    self.state["stopped"] = f"early stop: {c.early_metric} did not improve for {c.patience} evaluations (best {self.state['best']:.4f} at step {self.state['best_step']})"
-        if row is not None and self.rank == 0: self.log_row(row)
-        self.state["wall_s"] = time.perf_counter() - t0
-        timed = c.save_every_minutes and time.perf_counter() - t_saved >= 60 * c.save_every_minutes
-        if (c.save_every and s % c.save_every == 0) or s == c.steps or self.state["stopped"] or timed:
-            self.save("last"); t_saved = time.perf_counter()
-            if c.save_every and s % c.save_every == 0: self.save(f"step-{s:06d}")
+    self.stopper = stop = StopOnSignal().__enter__()   # SIGTERM: finish the step under way, checkpoint, raise Interrupted
+    try:
+        while self.state["step"] < min(c.steps, until or c.steps) and not self.state["stopped"] and not _any_across(stop.hit, self.world, self.device):
+            micro = [next(stream) for _ in range(c.grad_accum * self.world)]   # the global batch: every process reads it, each trains on its share
+            logs = self.train_step(micro[self.rank * c.grad_accum:(self.rank + 1) * c.grad_accum])
+            if logs is None: self._count_bad(1); continue
+            for b in micro: self.state["tokens"] += self.batch_tokens(b); self.state["samples"] += int(b["input_ids"].shape[0])
+            self.state["step"] += 1; s = self.state["step"]; bar.update(1)
+            row = None
+            if s % c.log_every == 0 or s == c.steps:
+                logs = {k: float(v) for k, v in logs.items()}              # sync_free: the one read of the device in log_every steps
+                self._read_bad()
+                dt = time.perf_counter() - t_window
+                row = dict(step=s, optimizer_step=s, epoch=self.state["epoch"], samples=self.state["samples"], tokens=self.state["tokens"],
+                           lr=self.sched.get_last_lr()[0], mnm_weight=piecewise(c.mnm_weight, s), window=int(piecewise(c.window, s, False)),
+                           tokens_per_s=(self.state["tokens"] - tok0) / max(dt, 1e-9), peak_mem_mb=peak_memory_mb(self.device),
+                           bad_steps=self.state["bad_steps"], **logs)
+                t_window, tok0 = time.perf_counter(), self.state["tokens"]
+                bar.set_postfix(loss=f"{logs['loss']:.3f}", mlm=f"{logs.get('mlm_acc', 0):.2f}", mnm=f"{logs.get('mnm_acc', 0):.2f}")
+            if c.eval_every and (s % c.eval_every == 0 or s == c.steps):
+                last_eval = self.state["last_eval"] = self.evaluate()
+                row = (row or dict(step=s, optimizer_step=s, epoch=self.state["epoch"], samples=self.state["samples"], tokens=self.state["tokens"],
+                                   lr=self.sched.get_last_lr()[0], bad_steps=self.state["bad_steps"])) | last_eval
+                v = last_eval.get(c.early_metric)
+                if v is not None and self._better(v):
+                    self.state.update(best=v, best_step=s, evals_since_best=0)
+                    self.state["wall_s"] = time.perf_counter() - t0; self.save("best")
+                else:
+                    self.state["evals_since_best"] += 1
+                    if c.patience and self.state["evals_since_best"] >= c.patience:
+                        self.state["stopped"] = f"early stop: {c.early_metric} did not improve for {c.patience} evaluations (best {self.state['best']:.4f} at step {self.state['best_step']})"
+            if row is not None and self.rank == 0: self.log_row(row)
+            self.state["wall_s"] = time.perf_counter() - t0
+            timed = c.save_every_minutes and time.perf_counter() - t_saved >= 60 * c.save_every_minutes
+            if (c.save_every and s % c.save_every == 0) or s == c.steps or self.state["stopped"] or timed:
+                self.save("last"); t_saved = time.perf_counter()
+                if c.save_every and s % c.save_every == 0: self.save(f"step-{s:06d}")
+    finally: stop.__exit__()
     bar.close()
     if self.tb is not None: self.tb.close()
+    if self.state["step"] < min(c.steps, until or c.steps) and not self.state["stopped"]:   # the loop ended on a signal
+        self.state["wall_s"] = time.perf_counter() - t0; self.save("last")
+        raise Interrupted(f"stopped by {stop.hit or 'a signal to another process'} after step {self.state['step']} of {c.steps}: the checkpoint "
+                          f"{self.ckpt_dir / 'last'} holds it; resume the run (resume=True, `--resume True`) to continue")
     return {k: v for k, v in self.state.items() if k != "last_eval"} | last_eval

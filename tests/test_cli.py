@@ -62,3 +62,33 @@ def test_graphmer_train_runs_a_run_and_refuses_to_overwrite_it(tmp_path):
     assert json.loads((tmp_path / "run" / "config.json").read_text())["train"]["window"] == [[0, 64]]
     again = subprocess.run(args, capture_output=True, text=True, timeout=600)
     assert again.returncode == 2 and "holds a finished run" in again.stderr.strip().splitlines()[-1]
+
+@pytest.mark.slow
+def test_graphmer_train_builds_its_corpus_stops_on_sigterm_and_resumes(tmp_path):
+    "`--corpus` builds the KG of the given directories; SIGTERM (a job's time limit) ends the step, checkpoints and exits 143 without a summary; `--resume True` finishes the run."
+    import json, shutil, signal, time
+    from graphmer.core import default_corpus
+    from graphmer.runs import RunConfig
+    for pkg in ("json", "email"): shutil.copytree(default_corpus() / pkg, tmp_path / pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    corpus = f"{tmp_path / 'json'},{tmp_path / 'email'}"
+    run_dir = tmp_path / "run"
+    args = [sys.executable, "-m", "graphmer.cli", "train", "--corpus", corpus, "--kg-workers", "2", "--run-dir", str(run_dir), "--steps", "400",
+            "--vocab-size", "1000", "--val-frac", "0.1", "--test-frac", "0.1", "--eval-every", "200", "--warmup", "5", "--progress", "False",
+            "--window", "[[0, 32]]", "--batch-size", "4", "--device", "cpu", "--save-every-minutes", "0"]
+    kg = RunConfig(corpus=corpus, run_dir=str(run_dir)).kg_path
+    try:
+        p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+        t0 = time.time()
+        while not (run_dir / "metrics.jsonl").exists() and p.poll() is None and time.time() - t0 < 300: time.sleep(0.2)
+        assert p.poll() is None, p.communicate()[1][-2000:]
+        p.send_signal(signal.SIGTERM); out, err = p.communicate(timeout=120)
+        assert p.returncode == 143 and "stopped by SIGTERM after step" in err, err[-2000:]
+        assert json.loads((kg / "manifest.json").read_text())["counts"]["files_ok"] > 20     # the KG of json and email was built
+        step = json.loads((run_dir / "checkpoints" / "last" / "trainer_state.json").read_text())["step"]
+        assert 0 < step < 400 and not (run_dir / "summary.json").exists()
+        r = subprocess.run(args + ["--resume", "True"], capture_output=True, text=True, timeout=900, cwd=ROOT)
+        assert r.returncode == 0, r.stderr[-2000:]
+        assert json.loads((run_dir / "summary.json").read_text())["steps"] == 400
+        rows = [json.loads(l)["step"] for l in (run_dir / "metrics.jsonl").read_text().splitlines()]
+        assert rows == sorted(set(rows)) and rows[-1] == 400                                  # no row twice across the stop
+    finally: shutil.rmtree(kg, ignore_errors=True)
