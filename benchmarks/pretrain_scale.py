@@ -16,11 +16,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("torch", "pandas", "scipy", "sklearn", "sympy", "transformers", "networkx", "numpy", "matplotlib")  # in this order, until min_mb
 RUN = "runs/scale/base-100mb"
-TRAIN = dict(model_size="base", vocab_size=50000, steps=3000, batch_size=256, lr=2e-4, warmup=300, eval_every=1000, save_every=1000,
+TRAIN = dict(model_size="base", vocab_size=50000, steps=2500, batch_size=256, lr=2e-4, warmup=300, eval_every=1000, save_every=1000,
              workers=12, device="cuda", progress=False, save_every_minutes=4)
 
 def py_mb(d: Path) -> float:
-    return sum(p.stat().st_size for p in d.rglob("*.py") if "site-packages" not in p.parts and "__pycache__" not in p.parts) / 1e6
+    "Megabytes of Python source under `d`, outside the folders the KG builder skips (an installed package's own site-packages, caches)."
+    from graphmer.extract import EXCLUDED_DIRS
+    return sum(p.stat().st_size for p in d.rglob("*.py") if not EXCLUDED_DIRS.intersection(p.relative_to(d).parts[:-1])) / 1e6
 
 def corpus(min_mb: float = 100) -> list[tuple[str, float]]:
     "The interpreter's standard library, then installed packages of PACKAGES in order, until their Python sources reach `min_mb`."
@@ -71,7 +73,7 @@ def collect(out: Path, run: Path, kg: Path, roots: list):
 def train(budget: int, out: Path, min_mb: float, overrides: dict):
     from graphmer.runs import RunConfig
     roots = corpus(min_mb); print("corpus", roots, f"{sum(mb for _, mb in roots):.1f} MB", flush=True)
-    params = TRAIN | overrides | dict(corpus=",".join(d for d, _ in roots), kg_workers=os.cpu_count(), run_dir=RUN, resume=True)
+    params = TRAIN | overrides | dict(corpus=",".join(d for d, _ in roots), data_workers=os.cpu_count(), run_dir=RUN, resume=True)
     args = [sys.executable, "-m", "graphmer.cli", "train"] + [x for k, v in params.items() for x in (f"--{k.replace('_', '-')}", str(v))]
     log = open(out / "train.log", "a"); log.write(f"\n=== job at {time.strftime('%Y-%m-%d %H:%M:%S')}, budget {budget} s\n"); log.flush()
     t0 = time.time(); p = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)

@@ -6,13 +6,14 @@ Docs: https://graphmer.github.io/graphmer/data.html.md"""
 
 # %% ../nbs/11_data.ipynb #3d75c18d
 from __future__ import annotations
-import io, json, math, re, time
+import io, json, math, os, re, time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 import numpy as np, pandas as pd, torch
 from torch.utils.data import IterableDataset, get_worker_info
+from tqdm.auto import tqdm
 from .core import atomic_write_bytes, atomic_write_json
 from .extract import input_files, load_kg
 from .ontology import relation_vocab
@@ -20,12 +21,12 @@ from .batch import (BATCH_FIELDS, CLS_ID, GRAPH_ID, GRAPH_SLOT, IGNORE, MASK_ID,
                             SPECIAL_TOKENS)
 
 # %% auto #0
-__all__ = ['LEAF_DROPOUT', 'SAMPLE_FIELDS', 'SPLIT_GROUPS', 'source_text', 'line_starts', 'mention_char_spans', 'covering_tokens',
-           'TripleIndex', 'build_triple_index', 'InjectionStats', 'occurs_as_name', 'select_injections', 'empty_sample',
-           'file_samples', 'file_group', 'split_by_file', 'load_split', 'heads_in_files', 'split_triples',
-           'training_triples', 'ShardWriter', 'prepare_samples', 'LeafyChainDataset', 'span_length_probs',
-           'sample_root_spans', 'replace_masked', 'without_leaves', 'full_layout', 'compact_layout', 'as_tensors',
-           'index_fields', 'Collator', 'unmasked_batch', 'render_sample']
+__all__ = ['LEAF_DROPOUT', 'SAMPLE_FIELDS', 'SPLIT_GROUPS', 'PREP_CHUNK', 'source_text', 'line_starts', 'mention_char_spans',
+           'covering_tokens', 'TripleIndex', 'build_triple_index', 'InjectionStats', 'occurs_as_name',
+           'select_injections', 'empty_sample', 'file_samples', 'file_group', 'split_by_file', 'load_split',
+           'heads_in_files', 'split_triples', 'training_triples', 'ShardWriter', 'prepare_samples', 'LeafyChainDataset',
+           'span_length_probs', 'sample_root_spans', 'replace_masked', 'without_leaves', 'full_layout',
+           'compact_layout', 'as_tensors', 'index_fields', 'Collator', 'unmasked_batch', 'render_sample']
 
 # %% ../nbs/11_data.ipynb #c6224c20
 def source_text(path) -> str:
@@ -320,6 +321,27 @@ class ShardWriter:
         atomic_write_bytes(self.dir / name, bio.getvalue())
         self.shards.append(dict(path=f"{self.split}/{name}", samples=len(self.buf))); self.buf = []
 
+# %% ../nbs/11_data.ipynb #9de89ae5
+PREP_CHUNK = 16   # files per unit of work: each chunk draws its tie-breaks from its own seeded stream, so the samples do not depend on the number of processes
+_PREP = None      # what the sample-making processes read (inherited by fork, never pickled)
+
+def _chunk_samples(job):
+    "The samples, injection statistics and file count of one chunk of files (in a worker process or here)."
+    part, files, key = job; g = _PREP
+    rng, st, out = np.random.default_rng(np.random.SeedSequence(key)), InjectionStats(), []
+    for rel in files:
+        text = source_text(g["paths"][rel])
+        out.extend(file_samples(text, g["tokenizer"].encode(text), g["by_path"].get(rel, g["empty"]), g["ent_index"],
+                                g["index"] if part == "test" else g["seen"], g["R"], g["L"], rng, st, file_id=g["fid"][rel]))
+    return out, st, len(files)
+
+def _fork_pool(workers: int):
+    "A pool of `workers` forked processes (None for one: work here); forked, so that they share the KG and the indexes without pickling them."
+    if workers <= 1: return None
+    import multiprocessing as mp
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")   # the tokenizer's own threads, after a fork, would be disabled with a warning
+    return mp.get_context("fork").Pool(workers)
+
 # %% ../nbs/11_data.ipynb #d82c98b1
 def prepare_samples(kg_dir, tokenizer, out_dir, R: int = 128, L: int = 7,
                     include: list[str] | None = None,  # relative path prefixes of the files to use (None: all files)
@@ -330,7 +352,8 @@ def prepare_samples(kg_dir, tokenizer, out_dir, R: int = 128, L: int = 7,
                     test_frac: float = 0.0,             # share of files held out as the inductive test split (their own shards)
                     split_group: str = "file",          # inductive test files drawn by 'file' or by 'repo'
                     test_triple_frac: float = 0.0,      # share of triples held out as the transductive test split
-                    max_test_triples: int = 5000) -> dict:
+                    max_test_triples: int = 5000,
+                    workers: int = 1) -> dict:                # processes that make the samples (the same samples whatever their number)
     "Write leafy-chain samples of the KG at `kg_dir` to `out_dir` (shards, `split.json`, `test_triples.parquet`, `entities.parquet`, `stats.json`); return the stats."
     t0 = time.time(); out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
     if R < 3 or L < 1: raise ValueError(f"need R >= 3 (room for [CLS], a token and [SEP]) and L >= 1, got R={R}, L={L}")
@@ -345,20 +368,24 @@ def prepare_samples(kg_dir, tokenizer, out_dir, R: int = 128, L: int = 7,
     fid = {f: i for i, f in enumerate(split["files"])}
     kg.entities[["id", "type", "name"]].to_parquet(out_dir / "entities.parquet", index=False)
     by_path = {p: df for p, df in kg.mentions.groupby("path", sort=False)}
-    empty = kg.mentions.iloc[:0]
     rng, stats, shards = np.random.default_rng(seed), {}, []
-    for part in ("train", "val", "test"):
-        if part == "test" and not split["test"]: continue
-        st, w = InjectionStats(), ShardWriter(out_dir, part, shard_size)
-        files = [split[part][i] for i in rng.permutation(len(split[part]))]
-        it = files
-        if progress:
-            from tqdm.auto import tqdm; it = tqdm(files, desc=part)
-        for rel in it:
-            text = source_text(paths[rel])
-            for s in file_samples(text, tokenizer.encode(text), by_path.get(rel, empty), ent_index,
-                                  index if part == "test" else seen, R, L, rng, st, file_id=fid[rel]): w.add(s)
-        w.flush(); stats[part] = st; shards += w.shards
+    global _PREP
+    _PREP = dict(paths=paths, by_path=by_path, empty=kg.mentions.iloc[:0], ent_index=ent_index, index=index, seen=seen, tokenizer=tokenizer, R=R, L=L, fid=fid)
+    pool = _fork_pool(workers)
+    try:
+        for part in ("train", "val", "test"):
+            if part == "test" and not split["test"]: continue
+            st, w = InjectionStats(), ShardWriter(out_dir, part, shard_size)
+            files = [split[part][i] for i in rng.permutation(len(split[part]))]
+            jobs = [(part, files[i:i + PREP_CHUNK], [seed, ("train", "val", "test").index(part), i // PREP_CHUNK]) for i in range(0, len(files), PREP_CHUNK)]
+            bar = tqdm(total=len(files), desc=part, unit="file", disable=not progress)
+            for samples, chunk_stats, n in (pool.imap(_chunk_samples, jobs) if pool else map(_chunk_samples, jobs)):
+                for s in samples: w.add(s)
+                st.merge(chunk_stats); bar.update(n)
+            bar.close(); w.flush(); stats[part] = st; shards += w.shards
+    finally:
+        _PREP = None
+        if pool: pool.close(); pool.join()
     rel_names = {i: n for n, i in relation_vocab().items()}
     def named(d): return {rel_names[int(k)]: v for k, v in d.items()}
     summary = dict(config=dict(kg_dir=str(kg_dir), R=R, L=L, include=include, val_frac=val_frac, seed=seed,

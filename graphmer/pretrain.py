@@ -24,7 +24,7 @@ __all__ = ['PREP_VERSION', 'STATIC_SHAPES', 'prepare_data', 'batch_streams', 'to
            'objective']
 
 # %% ../nbs/13_pretrain.ipynb #edfb2835
-PREP_VERSION = 2  # bump when the preparation below changes what it writes
+PREP_VERSION = 3  # bump when the preparation below changes what it writes (3: tie-breaks drawn per chunk of files, so that several processes write the same samples)
 
 def _prep_key(m: dict, vocab_size, R, L, val_frac, seed, include, split: dict) -> dict:
     return dict(kg_digest=m.get("input_digest"), vocab_size=vocab_size, R=R, L=L, val_frac=val_frac, seed=seed,
@@ -43,6 +43,7 @@ def prepare_data(kg_dir,                    # KG directory (from build_kg)
                  test_triple_frac: float = 0.0,  # share of triples held out as the transductive test split
                  max_test_triples: int = 5000,
                  tokenizer=None,            # a tokenizer.json to use instead of training one (adapting a pretrained model keeps its vocabulary)
+                 workers: int = 1,          # processes that write the samples (the same samples whatever their number)
                 ) -> dict:
     "Train the tokenizer on the training files (or copy `tokenizer`) and write the leafy-chain samples; reuse them when nothing changed."
     out, manifest = Path(out_dir), json.loads((Path(kg_dir) / "manifest.json").read_text())
@@ -60,7 +61,7 @@ def prepare_data(kg_dir,                    # KG directory (from build_kg)
     if given: atomic_write_bytes(out / "tokenizer.json", given); tok = CodeTokenizer.load(out / "tokenizer.json")
     else: tok = CodeTokenizer.train((t for f in split["train"] if (t := read_code(paths[f])) is not None), vocab_size); tok.save(out / "tokenizer.json")
     t1 = time.perf_counter()
-    stats = prepare_samples(kg_dir, tok, out / "samples", R, L, include, val_frac, seed, progress=progress, **held)
+    stats = prepare_samples(kg_dir, tok, out / "samples", R, L, include, val_frac, seed, progress=progress, workers=workers, **held)
     res = dict(key=key, tokenizer_s=round(t1 - t0, 2), samples_s=round(time.perf_counter() - t1, 2),
                n_train=stats["train"]["windows"], n_val=stats["val"]["windows"], n_test=stats.get("test", {}).get("windows", 0),
                n_test_triples=stats["config"]["n_test_triples"], vocab_size=tok.vocab_size)

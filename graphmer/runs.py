@@ -93,7 +93,7 @@ MODEL_SIZES = {"tiny": GraphMERConfig.tiny, "base": GraphMERConfig.base}
 LAYOUTS = ("compact", "full")
 PROGRESS = ("auto", "text", False)
 MIN_VOCAB = len(SPECIAL_TOKENS) + 256   # the smallest vocabulary: the special tokens and the 256 bytes
-RUN_ID_IGNORES = ("run_dir", "resume", "progress", "device", "workers", "save_every_minutes", "compile", "save_every", "cpu_bf16", "kg_workers")   # parameters that do not change what a run is: left out of its id
+RUN_ID_IGNORES = ("run_dir", "resume", "progress", "device", "workers", "save_every_minutes", "compile", "save_every", "cpu_bf16", "data_workers")   # parameters that do not change what a run is: left out of its id
 
 def _need(ok: bool, msg: str):
     if not ok: raise ValueError(msg)
@@ -153,7 +153,7 @@ class RunConfig(Parameters):
     augment: str = "none"        # code and KG transforms made on the fly (graphmer.augment): 'none', 'all', names of TRANSFORMS, or '-name,...' (all but those)
     augment_copies: int = 0      # samples of each training file per epoch when augmenting, the original included (0: the phase's: 50 micro, 10 small, 1 medium/large)
     corpus: str = ""             # directories of code to build the KG of when kg_dir is empty, separated by ',' (empty: the standard library)
-    kg_workers: int = 2          # extraction processes when the KG is built here (on a large corpus: the machine's cores)
+    data_workers: int = 2        # processes that build the KG (when built here) and write the samples (on a large corpus: the machine's cores)
     notebook = "train.ipynb"
 
     def __post_init__(self):
@@ -188,7 +188,7 @@ class RunConfig(Parameters):
         _need(not (self.kg_dir and self.corpus), f"give kg_dir={self.kg_dir!r} (a KG already built) or corpus={self.corpus!r} (directories to build it of), not both")
         missing = [d for d in corpus_dirs(self.corpus) if not Path(d).is_dir()]
         _need(not missing, f"corpus={self.corpus!r}: {missing} not a directory; give existing directories of code separated by ','")
-        _need(_is_int(self.kg_workers) and self.kg_workers >= 1, f"kg_workers must be a positive integer, got {self.kg_workers!r}")
+        _need(_is_int(self.data_workers) and self.data_workers >= 1, f"data_workers must be a positive integer, got {self.data_workers!r}")
         _need(not self.kg_dir or (self.kg_path / "manifest.json").exists(),
               f"kg_dir={self.kg_dir!r} is not a KG directory (no manifest.json): build one with `graphmer build-kg`")
 
@@ -390,9 +390,9 @@ def prepare(self: Training) -> dict:
     "Build the KG if needed and prepare (or reuse) the tokenizer and windows; returns the windows' statistics per split."
     c = self.cfg
     if self.world > 1 and not self.is_main: self._barrier()      # the other processes wait for rank 0 to build and prepare, then reuse
-    if not c.kg_dir: build_kg(corpus_dirs(c.corpus) or None, out_dir=self.kg_path, workers=c.kg_workers)
+    if not c.kg_dir: build_kg(corpus_dirs(c.corpus) or None, out_dir=self.kg_path, workers=c.data_workers)
     self.prep = prepare_data(self.kg_path, self.data_dir, vocab_size=c.vocab_size, val_frac=c.val_frac, seed=c.split_seed, test_frac=c.test_frac,
-                             split_group=c.split_group, test_triple_frac=c.test_triple_frac)
+                             split_group=c.split_group, test_triple_frac=c.test_triple_frac, workers=c.data_workers)
     for split, n in (("training", self.prep["n_train"]), ("validation", self.prep["n_val"])):
         _need(n > 0, f"the KG {self.kg_path} is too small: its {split} split has no window (val_frac={c.val_frac}, "
                      f"{self.prep['n_train'] + self.prep['n_val']} windows in all); build the KG of more code, or change val_frac")

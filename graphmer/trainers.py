@@ -511,7 +511,7 @@ def _read_bad(self: Trainer):
     n, self._bad = int(self._bad), None
     if n: self._count_bad(n)
 
-# %% ../nbs/14_trainer.ipynb #49e10977
+# %% ../nbs/14_trainer.ipynb #6494dc97
 class Interrupted(RuntimeError):
     "Training stopped by a signal (SIGTERM: a job's time limit, a preemption, `timeout`) after writing its `last` checkpoint: resume the run to continue it."
 
@@ -527,7 +527,7 @@ class StopOnSignal:
         for s, h in self._old.items(): signal.signal(s, h)
         self._old = {}
 
-# %% ../nbs/14_trainer.ipynb #8ae9336c
+# %% ../nbs/14_trainer.ipynb #df97bafe
 def _any_across(flag, world: int, device) -> bool:
     "Whether `flag` is set here or, with several processes, on any of them (they must stop at the same step)."
     if world == 1: return bool(flag)
