@@ -9,8 +9,9 @@ OUT/results.tgz, which `nbs/scale.ipynb` turns into the report.
     python benchmarks/pretrain_scale.py corpus --min-mb 100                 # the corpus: stdlib + installed packages
     python benchmarks/pretrain_scale.py train --budget 520 --out $OUT       # one job: build/prepare if needed, train, stop by SIGTERM
     python benchmarks/pretrain_scale.py evaluate --out $OUT                 # after the last job
+    python benchmarks/pretrain_scale.py heldout --checkpoint step-001000 --out $OUT   # an unfinished run: held-out checks of a periodic checkpoint
 """
-import argparse, json, os, signal, subprocess, sys, sysconfig, tarfile, threading, time
+import argparse, json, os, shutil, signal, subprocess, sys, sysconfig, tarfile, threading, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,13 +95,28 @@ def evaluate(out: Path, min_mb: float, max_queries: int):
     roots = corpus(min_mb)
     collect(out, ROOT / RUN, RunConfig(corpus=",".join(d for d, _ in roots), run_dir=RUN, resume=True).kg_path, roots)
 
+def heldout_at(checkpoint: str, out: Path, windows: int = 2000, files: int = 50):
+    "Held-out MLM/MNM and the collapse checks of an unfinished run's periodic checkpoint (one evaluated on the validation split while training)."
+    from graphmer.runs import EvalConfig, Evaluation
+    run = ROOT / RUN; ck = run / "checkpoints" / checkpoint; step = int(checkpoint.split("-")[-1])
+    ev_row = next(r for r in map(json.loads, (run / "metrics.jsonl").read_text().splitlines()) if r["step"] == step and r.get("val_loss") is not None)
+    for n in ("split.json", "test_triples.parquet"): shutil.copy(run / n, ck / n)
+    (ck / "summary.json").write_text(json.dumps(dict(steps=step, val_loss=ev_row["val_loss"])))   # what Evaluation checks the weights against
+    t = time.perf_counter()
+    ev = Evaluation(EvalConfig(run_dir=str(ck), baselines="none", max_queries=1, heldout_windows=windows, parse_files=files, device="auto", progress=False, prior="none"))
+    ev.load(); ev.make_queries(); h = ev.heldout()
+    h |= dict(seconds=time.perf_counter() - t, checkpoint=checkpoint)
+    (out / "heldout.json").write_text(json.dumps(h, default=float)); print(h)
+
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("what", choices=("corpus", "train", "evaluate"))
+    ap.add_argument("what", choices=("corpus", "train", "evaluate", "heldout"))
+    ap.add_argument("--checkpoint", default="step-001000", help="heldout: the periodic checkpoint of an unfinished run to score")
     ap.add_argument("--min-mb", type=float, default=100); ap.add_argument("--budget", type=int, default=520)
     ap.add_argument("--out", default=str(ROOT / "runs" / "scale" / "out")); ap.add_argument("--max-queries", type=int, default=2000)
     ap.add_argument("--set", nargs="*", default=[], metavar="NAME=VALUE", help="override a training parameter (a rehearsal: --set device=cpu model_size=tiny)")
     a = ap.parse_args(); out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
     if a.what == "corpus": print(",".join(d for d, _ in corpus(a.min_mb)))
     elif a.what == "train": train(a.budget, out, a.min_mb, dict(kv.split("=", 1) for kv in a.set))
+    elif a.what == "heldout": heldout_at(a.checkpoint, out)
     else: evaluate(out, a.min_mb, a.max_queries)
