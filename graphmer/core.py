@@ -289,7 +289,7 @@ def project_path(p) -> Path:
     return p if p.is_absolute() else project_root() / p
 
 # %% ../nbs/00_core.ipynb #8e0d046a
-RUNNABLE = ("build_kg", "train", "evaluate", "explore", "adapt", "augment")   # the runnable notebooks: nbs/<name>.ipynb, each with a `parameters` cell
+RUNNABLE = ("build_kg", "train", "evaluate", "explore", "adapt", "augment", "scale")   # the runnable notebooks: nbs/<name>.ipynb, each with a `parameters` cell
 DOC_PAGES = {"index": "README.md", "results": "docs/results.md"}   # prose notebooks nbs/<name>.ipynb rendered to these pages (`make readme`)
 
 def literal_or_text(s: str):

@@ -40,6 +40,7 @@ def cases(kg, run, fresh):
         ("build_kg sources missing", nb("build_kg", sources="/nonexistent/src", out_dir=str(new)), "/nonexistent/src is not an existing directory", new),
         ("build_kg workers=0", nb("build_kg", workers=0, out_dir=str(new)), "workers must be a positive integer, got 0", new),
         ("build_kg languages=cobol", nb("build_kg", languages="cobol", out_dir=str(new)), "languages='cobol': choose from python,java", new),
+        ("scale results missing", nb("scale", results="/nonexistent/results"), "is not a run record", None),
         ("explore layer=-1", nb("explore", kg_dir=str(kg), run_dir=str(run), layer=-1), "layer must be an integer >= 0, got -1", None),
         ("explore k=0", nb("explore", kg_dir=str(kg), run_dir=str(run), k=0), "k must be an integer >= 1, got 0", None),
         ("explore kg missing", nb("explore", kg_dir="/nonexistent/kg", run_dir=""), "kg_dir '/nonexistent/kg' is not a KG directory", None),

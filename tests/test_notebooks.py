@@ -47,3 +47,14 @@ def test_bad_parameter_fails_before_work(tmp_path):
     r = papermill(ROOT / "nbs" / "build_kg.ipynb", tmp_path / "out.ipynb", ("workers", 0), ("out_dir", out_kg))
     assert r.returncode != 0 and "workers must be a positive integer" in r.stderr + r.stdout
     assert not out_kg.exists()
+
+@pytest.mark.slow   # a papermill run
+def test_scale_report_renders_the_committed_run(tmp_path):
+    "nbs/scale.ipynb reads the committed 100 MB run's files (benchmarks/results/pretrain_100mb) and shows its tables and figures."
+    out = tmp_path / "scale.ipynb"
+    r = papermill(ROOT / "nbs" / "scale.ipynb", out)
+    assert r.returncode == 0, r.stderr[-3000:]
+    outputs = [o for c in json.loads(out.read_text())["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    assert sum("application/vnd.plotly.v1+json" in o.get("data", {}) for o in outputs) == 2   # the machine's use and the curves
+    assert any("step-001000" in "".join(o.get("data", {}).get("text/markdown", "")) for o in outputs)
