@@ -61,9 +61,9 @@ def kg_table(self: RunRecord) -> pd.Series:
 def data_table(self: RunRecord) -> pd.DataFrame:
     "Windows, code tokens and injected facts per split, with the preparation's times."
     p, s = self.json("prep.json") or {}, self.json("stats.json") or {}
-    df = pd.DataFrame({part: {"files": d["files"], "windows": d["windows"], "code tokens": d["tokens"], "injected facts": d["injected"],
-                              "facts per window": round(d["triples_per_window_mean"], 2)} for part, d in s.items() if part in ("train", "val", "test")}).T
-    df = df.loc[[p for p in ("train", "val", "test") if p in df.index]]
+    df = pd.DataFrame.from_dict({part: {"files": s[part]["files"], "windows": s[part]["windows"], "code tokens": s[part]["tokens"],
+                                        "injected facts": s[part]["injected"], "facts per window": round(s[part]["triples_per_window_mean"], 2)}
+                                 for part in ("train", "val", "test") if part in s}, orient="index")
     df.attrs["note"] = f"vocabulary {p.get('vocab_size', 0):,}; tokenizer trained in {p.get('tokenizer_s')} s, samples written in {p.get('samples_s')} s"
     return df
 
@@ -117,6 +117,6 @@ def heldout_table(self: RunRecord) -> pd.DataFrame:
     h = self.json("heldout.json")
     if h is None: return pd.DataFrame()
     models = {k: v for k, v in h.items() if isinstance(v, dict)}
-    df = pd.DataFrame({k: {HELDOUT_ROWS[r]: v.get(r) for r in HELDOUT_ROWS} for k, v in models.items()})
+    df = pd.DataFrame({k: {HELDOUT_ROWS[r]: repr(v.get(r)) if r == "top_prediction" else v.get(r) for r in HELDOUT_ROWS} for k, v in models.items()})   # repr: the top prediction is often whitespace
     df.attrs["checkpoint"] = h.get("checkpoint", "the finished run")
     return df
