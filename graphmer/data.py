@@ -6,7 +6,7 @@ Docs: https://graphmer.github.io/graphmer/data.html.md"""
 
 # %% ../nbs/11_data.ipynb #3d75c18d
 from __future__ import annotations
-import io, json, math, os, re, time
+import io, json, math, os, re, sys, time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -336,8 +336,8 @@ def _chunk_samples(job):
     return out, st, len(files)
 
 def _fork_pool(workers: int):
-    "A pool of `workers` forked processes (None for one: work here); forked, so that they share the KG and the indexes without pickling them."
-    if workers <= 1: return None
+    "A pool of `workers` forked processes (None for one: work here); forked, so that they share the KG and the indexes without pickling them (on Linux only: elsewhere forking a process that holds torch is unsafe, and the work stays here)."
+    if workers <= 1 or sys.platform != "linux": return None
     import multiprocessing as mp
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")   # the tokenizer's own threads, after a fork, would be disabled with a warning
     return mp.get_context("fork").Pool(workers)
