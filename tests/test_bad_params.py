@@ -54,7 +54,7 @@ def cases(kg, run, fresh):
         ("cli validate missing KG", cli("validate", "/nonexistent/kg"), "is not a KG directory", None),
         ("cli train missing corpus", cli("train", "--corpus", "/nonexistent/src", "--run-dir", str(new)), "corpus='/nonexistent/src': ['/nonexistent/src'] not a directory", new),
         ("cli train corpus and kg_dir", cli("train", "--corpus", str(ROOT), "--kg-dir", str(kg), "--run-dir", str(new)), "(a KG already built) or corpus=", new),
-        ("cli train --kg-workers 0", cli("train", "--kg-workers", "0", "--run-dir", str(new)), "data_workers must be a positive integer, got 0", new),
+        ("cli train --data-workers 0", cli("train", "--data-workers", "0", "--run-dir", str(new)), "data_workers must be a positive integer, got 0", new),
         ("cli run --steps -3", cli("run", "--steps", "-3"), "--steps must be >= 0, got -3", None),
         ("cli run --model-size huge", cli("run", "--model-size", "huge"), "invalid choice: 'huge' (choose from 'tiny', 'base')", None),
     ]

@@ -72,7 +72,7 @@ def test_graphmer_train_builds_its_corpus_stops_on_sigterm_and_resumes(tmp_path)
     for pkg in ("json", "email"): shutil.copytree(default_corpus() / pkg, tmp_path / pkg, ignore=shutil.ignore_patterns("__pycache__"))
     corpus = f"{tmp_path / 'json'},{tmp_path / 'email'}"
     run_dir = tmp_path / "run"
-    args = [sys.executable, "-m", "graphmer.cli", "train", "--corpus", corpus, "--kg-workers", "2", "--run-dir", str(run_dir), "--steps", "400",
+    args = [sys.executable, "-m", "graphmer.cli", "train", "--corpus", corpus, "--data-workers", "2", "--run-dir", str(run_dir), "--steps", "400",
             "--vocab-size", "1000", "--val-frac", "0.1", "--test-frac", "0.1", "--eval-every", "200", "--warmup", "5", "--progress", "False",
             "--window", "[[0, 32]]", "--batch-size", "4", "--device", "cpu", "--save-every-minutes", "0"]
     kg = RunConfig(corpus=corpus, run_dir=str(run_dir)).kg_path
