@@ -371,7 +371,7 @@ def prepare_samples(kg_dir, tokenizer, out_dir, R: int = 128, L: int = 7,
     rng, stats, shards = np.random.default_rng(seed), {}, []
     global _PREP
     _PREP = dict(paths=paths, by_path=by_path, empty=kg.mentions.iloc[:0], ent_index=ent_index, index=index, seen=seen, tokenizer=tokenizer, R=R, L=L, fid=fid)
-    pool = _fork_pool(workers)
+    pool, ok = _fork_pool(workers), False
     try:
         for part in ("train", "val", "test"):
             if part == "test" and not split["test"]: continue
@@ -383,9 +383,10 @@ def prepare_samples(kg_dir, tokenizer, out_dir, R: int = 128, L: int = 7,
                 for s in samples: w.add(s)
                 st.merge(chunk_stats); bar.update(n)
             bar.close(); w.flush(); stats[part] = st; shards += w.shards
+        ok = True
     finally:
         _PREP = None
-        if pool: pool.close(); pool.join()
+        if pool: (pool.close() if ok else pool.terminate()); pool.join()   # on an error (or Ctrl-C) the queued chunks are dropped
     rel_names = {i: n for n, i in relation_vocab().items()}
     def named(d): return {rel_names[int(k)]: v for k, v in d.items()}
     summary = dict(config=dict(kg_dir=str(kg_dir), R=R, L=L, include=include, val_frac=val_frac, seed=seed,
