@@ -373,11 +373,11 @@ def prepare_samples(kg_dir, tokenizer, out_dir, R: int = 128, L: int = 7,
     _PREP = dict(paths=paths, by_path=by_path, empty=kg.mentions.iloc[:0], ent_index=ent_index, index=index, seen=seen, tokenizer=tokenizer, R=R, L=L, fid=fid)
     pool, ok = _fork_pool(workers), False
     try:
-        for part in ("train", "val", "test"):
+        for k, part in enumerate(("train", "val", "test")):
             if part == "test" and not split["test"]: continue
             st, w = InjectionStats(), ShardWriter(out_dir, part, shard_size)
             files = [split[part][i] for i in rng.permutation(len(split[part]))]
-            jobs = [(part, files[i:i + PREP_CHUNK], [seed, ("train", "val", "test").index(part), i // PREP_CHUNK]) for i in range(0, len(files), PREP_CHUNK)]
+            jobs = [(part, files[i:i + PREP_CHUNK], [seed, k, i // PREP_CHUNK]) for i in range(0, len(files), PREP_CHUNK)]
             bar = tqdm(total=len(files), desc=part, unit="file", disable=not progress)
             for samples, chunk_stats, n in (pool.imap(_chunk_samples, jobs) if pool else map(_chunk_samples, jobs)):
                 for s in samples: w.add(s)

@@ -8,7 +8,7 @@ Docs: https://graphmer.github.io/graphmer/scale.html.md"""
 from __future__ import annotations
 import json
 from pathlib import Path
-import numpy as np, pandas as pd
+import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 from fastcore.basics import patch

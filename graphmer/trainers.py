@@ -554,8 +554,8 @@ def fit(self: Trainer, resume: bool = False,
     bar = progress_bar(self.progress if self.rank == 0 else False, total=c.steps, initial=self.state["step"], desc="train", unit="step", mininterval=1.0)
     t0, tok0 = time.perf_counter() - self.state["wall_s"], self.state["tokens"]
     t_window = t_saved = time.perf_counter()
-    self.stopper = stop = StopOnSignal().__enter__()   # SIGTERM: finish the step under way, checkpoint, raise Interrupted
-    try:
+    with StopOnSignal() as stop:   # SIGTERM: finish the step under way, checkpoint, raise Interrupted
+        self.stopper = stop
         while self.state["step"] < min(c.steps, until or c.steps) and not self.state["stopped"] and not _any_across(stop.hit, self.world, self.device):
             micro = [next(stream) for _ in range(c.grad_accum * self.world)]   # the global batch: every process reads it, each trains on its share
             logs = self.train_step(micro[self.rank * c.grad_accum:(self.rank + 1) * c.grad_accum])
@@ -591,7 +591,6 @@ def fit(self: Trainer, resume: bool = False,
             if (c.save_every and s % c.save_every == 0) or s == c.steps or self.state["stopped"] or timed:
                 self.save("last"); t_saved = time.perf_counter()
                 if c.save_every and s % c.save_every == 0: self.save(f"step-{s:06d}")
-    finally: stop.__exit__()
     bar.close()
     if self.tb is not None: self.tb.close()
     if self.state["step"] < min(c.steps, until or c.steps) and not self.state["stopped"]:   # the loop ended on a signal
