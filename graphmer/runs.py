@@ -33,10 +33,10 @@ from .trainers import Trainer, TrainConfig, PHASES, validate_config, resolve_con
 
 # %% auto #0
 __all__ = ['MODEL_KINDS', 'MODELS', 'VARIANTS', 'BASELINES', 'METRICS', 'PRIOR_SUFFIX', 'MODEL_SIZES', 'LAYOUTS', 'PROGRESS',
-           'MIN_VOCAB', 'RUN_ID_IGNORES', 'RUN_ID_NEUTRAL', 'SPLITS', 'ABLATION_OWN', 'ModelSpec', 'model_label',
-           'corpus_dirs', 'Parameters', 'RunConfig', 'run_id', 'run_files', 'checkpoint_files', 'save_run',
-           'check_relations', 'Run', 'load_run', 'latest_run', 'fmt_value', 'table', 'training_curves',
-           'rank_histogram', 'Training', 'run_card', 'write_run_card', 'EvalConfig', 'ablation_dir',
+           'MIN_VOCAB', 'RUN_ID_IGNORES', 'RUN_ID_NEUTRAL', 'CHECKPOINT_RUNS', 'SPLITS', 'ABLATION_OWN', 'ModelSpec',
+           'model_label', 'corpus_dirs', 'Parameters', 'RunConfig', 'run_id', 'run_files', 'checkpoint_files',
+           'save_run', 'check_relations', 'Run', 'load_run', 'latest_run', 'checkpoint_run', 'fmt_value', 'table',
+           'training_curves', 'rank_histogram', 'Training', 'run_card', 'write_run_card', 'EvalConfig', 'ablation_dir',
            'ablations_to_train', 'train_ablations', 'Evaluation', 'metrics_table', 'copyable_figure', 'reach_figure',
            'extraction_figure']
 
@@ -93,7 +93,7 @@ MODEL_SIZES = {"tiny": GraphMERConfig.tiny, "base": GraphMERConfig.base}
 LAYOUTS = ("compact", "full")
 PROGRESS = ("auto", "text", False)
 MIN_VOCAB = len(SPECIAL_TOKENS) + 256   # the smallest vocabulary: the special tokens and the 256 bytes
-RUN_ID_IGNORES = ("run_dir", "resume", "progress", "device", "workers", "save_every_minutes", "compile", "save_every", "cpu_bf16", "data_workers")   # parameters that do not change what a run is: left out of its id
+RUN_ID_IGNORES = ("run_dir", "resume", "progress", "device", "workers", "save_every_minutes", "compile", "save_every", "cpu_bf16", "data_workers", "keep_checkpoints")   # parameters that do not change what a run is: left out of its id
 
 def _need(ok: bool, msg: str):
     if not ok: raise ValueError(msg)
@@ -150,6 +150,7 @@ class RunConfig(Parameters):
     progress: str|bool = "auto"  # 'auto' (widget in JupyterLab), 'text' (a text bar, e.g. in papermill logs), or False
     save_every_minutes: float = 10.0  # also checkpoint when this much wall time passed since the last checkpoint (0: only every save_every steps)
     save_every: int = 0          # steps between periodic checkpoints (0: the phase's, 25-500); on a GPU, where 100 steps take seconds, give thousands
+    keep_checkpoints: int = 2    # periodic checkpoints kept besides `last` and `best` (0: every one, e.g. to score MRR against steps with checkpoint_run)
     augment: str = "none"        # code and KG transforms made on the fly (graphmer.augment): 'none', 'all', names of TRANSFORMS, or '-name,...' (all but those)
     augment_copies: int = 0      # samples of each training file per epoch when augmenting, the original included (0: the phase's: 50 micro, 10 small, 1 medium/large)
     corpus: str = ""             # directories of code to build the KG of when kg_dir is empty, separated by ',' (empty: the standard library)
@@ -199,7 +200,7 @@ def train_config(self: RunConfig) -> TrainConfig:
     return TrainConfig(steps=self.steps, batch_size=self.batch_size, grad_accum=self.grad_accum, lr=self.lr, warmup=self.warmup,
                        seed=self.seed, device=self.device, phase=self.phase, eval_every=self.eval_every or None,
                        mnm_weight=json.loads(self.mnm_weight), window=json.loads(self.window), save_every_minutes=self.save_every_minutes,
-                       compile=self.compile, save_every=self.save_every or None, augment_copies=self.augment_copies or None,
+                       compile=self.compile, save_every=self.save_every or None, keep_checkpoints=self.keep_checkpoints, augment_copies=self.augment_copies or None,
                        cpu_bf16=cpu_has_amx() if self.cpu_bf16 == "auto" else self.cpu_bf16)
 
 @patch(as_prop=True)
@@ -304,6 +305,32 @@ def latest_run(runs_dir="runs") -> str:
     "The most recently finished run under `runs_dir` (by its summary.json), as a path relative to the project; '' when there is none."
     done = sorted(project_path(runs_dir).glob("*/summary.json"), key=lambda f: f.stat().st_mtime)
     return _project_rel(done[-1].parent) if done else ""
+
+# %% ../nbs/19_runs.ipynb #ba96f08f
+CHECKPOINT_RUNS = "at"   # folder of a run where checkpoint_run puts its checkpoints as runs: <run>/at/<run name>@<step>
+
+def checkpoint_run(run_dir, checkpoint) -> Path:
+    "A run directory (`<run_dir>/at/<run name>@<step>`) of the periodic checkpoint `checkpoint` (a step, or a folder name such as 'step-003000'), which `load_run` and `EvalConfig(run_dir=...)` accept."
+    run = Path(run_dir)
+    ck = run / "checkpoints" / (checkpoint if isinstance(checkpoint, str) else f"step-{checkpoint:06d}")
+    if not (ck / "model.safetensors").exists():
+        have = sorted(p.name for p in (run / "checkpoints").glob("step-*")) if (run / "checkpoints").is_dir() else []
+        raise FileNotFoundError(f"{ck} is no checkpoint of {run}: it has {have or 'none'} (keep_checkpoints=0 keeps every periodic one)")
+    step = read_json_file(ck / "trainer_state.json", "checkpoint state")["step"]
+    rows = [json.loads(l) for l in (run / "metrics.jsonl").read_text().splitlines() if l.strip()] if (run / "metrics.jsonl").exists() else []
+    val = next((r for r in rows if r.get("step") == step and "val_loss" in r), None)
+    if val is None: raise ValueError(f"{ck}: no validation pass was recorded at step {step} in {run}/metrics.jsonl, so its reload cannot be checked: "
+                                     "train with save_every a multiple of eval_every")
+    out = run / CHECKPOINT_RUNS / f"{run.name}@{step}"
+    out.mkdir(parents=True, exist_ok=True)
+    for f in ("config.json", "tokenizer.json", "relations.json", "ontology.json", "split.json", "test_triples.parquet"):
+        if (run / f).exists(): shutil.copyfile(run / f, out / f)
+    (out / "model.safetensors").unlink(missing_ok=True)
+    try: os.link(ck / "model.safetensors", out / "model.safetensors")
+    except OSError: shutil.copyfile(ck / "model.safetensors", out / "model.safetensors")
+    summ = {k: v for k, v in val.items() if k.startswith("val_")} | dict(steps=step, checkpoint_of=str(run), checkpoint=ck.name)
+    (out / "summary.json").write_text(json.dumps(summ, indent=1) + "\n")
+    return out
 
 # %% ../nbs/19_runs.ipynb #b11686be
 def fmt_value(v, digits: int = 3) -> str:

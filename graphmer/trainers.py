@@ -72,7 +72,7 @@ class TrainConfig:
     eval_batch_size: int = 32
     save_every: int|None = None  # steps between periodic checkpoints; None: from the phase
     save_every_minutes: float = 10.0  # also write the `last` checkpoint when this much wall time passed since the previous one (0: off)
-    keep_checkpoints: int = 2    # periodic checkpoints kept (besides `last` and `best`)
+    keep_checkpoints: int = 2    # periodic checkpoints kept (besides `last` and `best`; 0: all of them, e.g. to score each step later)
     patience: int|None = None    # evaluations without improvement before stopping (0: never); None: from the phase
     early_metric: str = "val_loss"  # metric watched for `best` and early stopping (lower is better for *loss, higher otherwise)
     max_bad_steps: int = 10      # NaN/inf losses tolerated (each skips its step) before the run stops
@@ -106,8 +106,10 @@ def validate_config(c: TrainConfig) -> TrainConfig:
     def need(ok, msg):
         if not ok: raise ValueError(msg)
     if not (isinstance(c.save_every_minutes, (int, float)) and c.save_every_minutes >= 0): raise ValueError(f"save_every_minutes must be a number >= 0 (0: off), got {c.save_every_minutes!r}")
-    for k in ("steps", "batch_size", "grad_accum", "eval_batch_size", "log_every", "keep_checkpoints"):
+    for k in ("steps", "batch_size", "grad_accum", "eval_batch_size", "log_every"):
         v = getattr(c, k); need(isinstance(v, int) and not isinstance(v, bool) and v >= 1, f"{k} must be a positive integer, got {v!r}")
+    need(isinstance(c.keep_checkpoints, int) and not isinstance(c.keep_checkpoints, bool) and c.keep_checkpoints >= 0,
+         f"keep_checkpoints must be an integer >= 0 (0: keep every periodic checkpoint), got {c.keep_checkpoints!r}")
     need(isinstance(c.warmup, int) and 0 <= c.warmup, f"warmup must be a non-negative integer, got {c.warmup!r}")
     need(isinstance(c.lr, (int, float)) and 0 < c.lr < 1, f"lr must be in (0, 1), got {c.lr!r}")
     need(isinstance(c.betas, (list, tuple)) and len(c.betas) == 2 and all(isinstance(b, (int, float)) and 0 <= b < 1 for b in c.betas),
@@ -459,7 +461,7 @@ def save(self: Trainer, kind: str):
     self._read_bad()                            # the checkpoint's bad_steps are exact
     write_checkpoint(self.ckpt_dir / kind, self.raw, self.opt, dict(self.state, sched=self.sched.state_dict(), cfg=asdict(self.cfg)), self.extra_files)
     periodic = sorted(p for p in self.ckpt_dir.glob("step-*") if not p.name.endswith((".tmp", ".old")))
-    for p in periodic[:-self.cfg.keep_checkpoints]: shutil.rmtree(p, ignore_errors=True)
+    for p in (periodic[:-self.cfg.keep_checkpoints] if self.cfg.keep_checkpoints else []): shutil.rmtree(p, ignore_errors=True)
 
 @patch
 def resume(self: Trainer, path=None) -> bool:
