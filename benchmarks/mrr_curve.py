@@ -74,6 +74,7 @@ def main():
     out["final"] = dict(max_queries=a.max_queries, results=results(ev), pairs=pairs(ev, a.pairs), verdict=_plain(ev.verdicts),
                         prior={k: v["weight"] for k, v in ev.prior.items()}, seconds=times, checks=_plain(ev.checks))
     Path(a.out).write_text(json.dumps(out, indent=1) + "\n")
+    ev.ranks.to_parquet(Path(a.out).with_suffix(".ranks.parquet"))        # per query and model, to pair with other evaluations of the same queries
     if a.curve_queries:
         views = []
         for r in a.runs:

@@ -71,6 +71,11 @@ def prepare_data(kg_dir,                    # KG directory (from build_kg)
 # %% ../nbs/13_pretrain.ipynb #7e828ff3
 STATIC_SHAPES = dict(pad_multiple=32, index_multiple=256)   # what compiled training pads to: 8 batch shapes in 150 batches of 64 instead of 40, for 1 point more padding (benchmarks/batch_shapes.py)
 
+def _loader_worker_init(worker_id: int):
+    "A data-loader worker ignores SIGTERM: a job's time limit (SLURM, `timeout`) signals every process of the job, and a worker that died would make the trainer fail while it writes its last checkpoint; the trainer stops and shuts its workers down itself."
+    import signal
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
 def batch_streams(samples_dir, vocab_size: int,
                   batch_size: int = 8,          # training micro-batch
                   layout: str = "compact",      # 'compact' or 'full' (same outputs, compact is faster)
@@ -97,7 +102,7 @@ def batch_streams(samples_dir, vocab_size: int,
         else: ds = LeafyChainDataset(samples_dir, "train", shuffle=True, seed=seed)
         ds.set_epoch(epoch)
         return DataLoader(ds, batch_size=batch_size, collate_fn=collator("train_masks", epoch), num_workers=workers, drop_last=True, pin_memory=pin_memory,
-                          prefetch_factor=4 if workers else None,
+                          prefetch_factor=4 if workers else None, worker_init_fn=_loader_worker_init if workers else None,
                           generator=torch.Generator().manual_seed(stream_seed(seed, "train_loader", epoch, seed_streams)), persistent_workers=False)
     def val_batches(bs: int, split: str = "val",   # split='test': the inductive test windows, masked the same way
                     max_batches: int | None = None):  # only the first batches (the same ones, masked the same way)

@@ -306,7 +306,7 @@ def latest_run(runs_dir="runs") -> str:
     done = sorted(project_path(runs_dir).glob("*/summary.json"), key=lambda f: f.stat().st_mtime)
     return _project_rel(done[-1].parent) if done else ""
 
-# %% ../nbs/19_runs.ipynb #ba96f08f
+# %% ../nbs/19_runs.ipynb #8f453e53
 CHECKPOINT_RUNS = "at"   # folder of a run where checkpoint_run puts its checkpoints as runs: <run>/at/<run name>@<step>
 
 def checkpoint_run(run_dir, checkpoint) -> Path:

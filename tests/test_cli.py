@@ -65,8 +65,8 @@ def test_graphmer_train_runs_a_run_and_refuses_to_overwrite_it(tmp_path):
 
 @pytest.mark.slow
 def test_graphmer_train_builds_its_corpus_stops_on_sigterm_and_resumes(tmp_path):
-    "`--corpus` builds the KG of the given directories; SIGTERM (a job's time limit) ends the step, checkpoints and exits 143 without a summary; `--resume True` finishes the run."
-    import json, shutil, signal, time
+    "`--corpus` builds the KG of the given directories; SIGTERM to every process of the job (a scheduler's time limit, data-loader workers included) ends the step, checkpoints and exits 143 without a summary; `--resume True` finishes the run."
+    import json, os, shutil, signal, time
     from graphmer.core import default_corpus
     from graphmer.runs import RunConfig
     for pkg in ("json", "email"): shutil.copytree(default_corpus() / pkg, tmp_path / pkg, ignore=shutil.ignore_patterns("__pycache__"))
@@ -74,14 +74,14 @@ def test_graphmer_train_builds_its_corpus_stops_on_sigterm_and_resumes(tmp_path)
     run_dir = tmp_path / "run"
     args = [sys.executable, "-m", "graphmer.cli", "train", "--corpus", corpus, "--data-workers", "2", "--run-dir", str(run_dir), "--steps", "120",
             "--vocab-size", "1000", "--val-frac", "0.1", "--test-frac", "0.1", "--eval-every", "120", "--warmup", "5", "--progress", "False",
-            "--window", "[[0, 32]]", "--batch-size", "4", "--device", "cpu", "--save-every-minutes", "0"]
+            "--window", "[[0, 32]]", "--batch-size", "4", "--device", "cpu", "--save-every-minutes", "0", "--workers", "1"]
     kg = RunConfig(corpus=corpus, run_dir=str(run_dir)).kg_path
     try:
-        p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+        p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, start_new_session=True)
         t0 = time.time()
         while not (run_dir / "metrics.jsonl").exists() and p.poll() is None and time.time() - t0 < 300: time.sleep(0.2)
         assert p.poll() is None, p.communicate()[1][-2000:]
-        p.send_signal(signal.SIGTERM); out, err = p.communicate(timeout=120)
+        os.killpg(p.pid, signal.SIGTERM); out, err = p.communicate(timeout=120)   # as `timeout` and SLURM do: the trainer and its loader worker
         assert p.returncode == 143 and "stopped by SIGTERM after step" in err, err[-2000:]
         assert json.loads((kg / "manifest.json").read_text())["counts"]["files_ok"] > 20     # the KG of json and email was built
         step = json.loads((run_dir / "checkpoints" / "last" / "trainer_state.json").read_text())["step"]
