@@ -23,7 +23,7 @@ def _num(v): return None if isinstance(v, float) and v != v else v   # NaN (no M
 def run_row(path: Path) -> dict:
     cfg, summ = json.loads((path / "config.json").read_text()), json.loads((path / "summary.json").read_text())
     rows = [json.loads(l) for l in (path / "metrics.jsonl").read_text().splitlines() if l.strip()]
-    curve = [{k: _num(r[k]) for k in ("step",) + CURVE if k in r} for r in rows if "val_loss" in r]
+    curve = [{k: _num(r[k]) for k in ("step",) + CURVE if k in r} for r in rows if _num(r.get("val_loss")) is not None]
     p = cfg.get("parameters", {})
     return dict(run=path.name, seed=p.get("seed"), data_seed=p.get("data_seed", -1), command=command(p),
                 summary={k: _num(summ.get(k)) for k in SUMMARY}, validation_curve=curve)

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from graphmer.core import project_root
 
-pytestmark = pytest.mark.slow   # about 25 papermill and CLI runs
+pytestmark = pytest.mark.slow   # about 24 papermill and CLI runs, and in-process configuration checks
 ROOT = project_root()
 
 def cases(kg, run, fresh):
@@ -21,22 +21,10 @@ def cases(kg, run, fresh):
     T = dict(kg_dir=str(kg), run_dir=str(new))
     return [
         ("train steps=-1", nb("train", steps=-1, **T), "steps must be a positive integer, got -1", new),
-        ("train steps=2.5", nb("train", steps=2.5, **T), "steps must be a positive integer, got 2.5", new),
-        ("train model_size=huge", nb("train", model_size="huge", **T), "model_size='huge': choose 'tiny' or 'base'", new),
-        ("train device=cuda:7", nb("train", device="cuda:7", **T), "device='cuda:7' but", new),
-        ("train kg_dir missing", nb("train", kg_dir="/nonexistent/kg", run_dir=str(new)), "kg_dir='/nonexistent/kg' is not a KG directory", new),
-        ("train variant=no_hgat", nb("train", variant="no_hgat", **T), "variant='no_hgat': choose one of ['graphmer', 'no_decay', 'text_only', 'half_decay', 'half_bias']", new),
-        ("train layout=sparse", nb("train", layout="sparse", **T), "layout='sparse': choose 'compact' or 'full'", new),
-        ("train window not JSON", nb("train", window="[[0, 128]", **T), "window='[[0, 128]' is not JSON", new),
-        ("train vocab_size=10", nb("train", vocab_size=10, **T), "vocab_size must be an integer in [262, 100000] (the special tokens and the 256 bytes come first), got 10", new),
         ("train batch that cannot fit", nb("train", batch_size=100_000, vocab_size=1000, val_frac=0.2, test_frac=0.2, kg_dir=str(kg), run_dir=str(fresh / "big")),
          "batch_size=100000 cannot be filled: the training split has", None),
         ("train into a finished run", nb("train", kg_dir=str(kg), run_dir=str(run)), "holds a finished run (summary.json), which is never overwritten: pass resume=True", None),
         ("evaluate split=sideways", nb("evaluate", run_dir=str(run), split="sideways"), "split='sideways'", None),
-        ("evaluate unknown baseline", nb("evaluate", run_dir=str(run), baselines="random,oracle"), "unknown baseline", None),
-        ("evaluate max_queries=0", nb("evaluate", run_dir=str(run), max_queries=0), "max_queries must be an integer", None),
-        ("evaluate run missing", nb("evaluate", run_dir="/nonexistent/run"), "is not a finished training run", None),
-        ("evaluate device=cuda:3", nb("evaluate", run_dir=str(run), device="cuda:3"), "device='cuda:3' but", None),
         ("build_kg sources missing", nb("build_kg", sources="/nonexistent/src", out_dir=str(new)), "/nonexistent/src is not an existing directory", new),
         ("build_kg workers=0", nb("build_kg", workers=0, out_dir=str(new)), "workers must be a positive integer, got 0", new),
         ("build_kg languages=cobol", nb("build_kg", languages="cobol", out_dir=str(new)), "languages='cobol': choose from python,java", new),
@@ -58,6 +46,33 @@ def cases(kg, run, fresh):
         ("cli run --steps -3", cli("run", "--steps", "-3"), "--steps must be >= 0, got -3", None),
         ("cli run --model-size huge", cli("run", "--model-size", "huge"), "invalid choice: 'huge' (choose from 'tiny', 'base')", None),
     ]
+
+def config_cases(kg, run, new):
+    "More bad values of the train and evaluate notebooks, checked in this process: the same configuration classes as their parameters cells (papermill runs above show that a notebook's output ends with the message)."
+    from graphmer.runs import RunConfig, EvalConfig
+    T = dict(kg_dir=str(kg), run_dir=str(new))
+    return [
+        ("train steps=2.5", RunConfig, dict(steps=2.5, **T), "steps must be a positive integer, got 2.5"),
+        ("train model_size=huge", RunConfig, dict(model_size="huge", **T), "model_size='huge': choose 'tiny' or 'base'"),
+        ("train device=cuda:7", RunConfig, dict(device="cuda:7", **T), "device='cuda:7' but"),
+        ("train kg_dir missing", RunConfig, dict(kg_dir="/nonexistent/kg", run_dir=str(new)), "kg_dir='/nonexistent/kg' is not a KG directory"),
+        ("train variant=no_hgat", RunConfig, dict(variant="no_hgat", **T), "variant='no_hgat': choose one of ['graphmer', 'no_decay', 'text_only', 'half_decay', 'half_bias']"),
+        ("train layout=sparse", RunConfig, dict(layout="sparse", **T), "layout='sparse': choose 'compact' or 'full'"),
+        ("train window not JSON", RunConfig, dict(window="[[0, 128]", **T), "window='[[0, 128]' is not JSON"),
+        ("train vocab_size=10", RunConfig, dict(vocab_size=10, **T), "vocab_size must be an integer in [262, 100000] (the special tokens and the 256 bytes come first), got 10"),
+        ("train keep_checkpoints=-1", RunConfig, dict(keep_checkpoints=-1, **T), "keep_checkpoints must be an integer >= 0 (0: keep every periodic checkpoint), got -1"),
+        ("evaluate unknown baseline", EvalConfig, dict(run_dir=str(run), baselines="random,oracle"), "unknown baseline"),
+        ("evaluate max_queries=0", EvalConfig, dict(run_dir=str(run), max_queries=0), "max_queries must be an integer"),
+        ("evaluate run missing", EvalConfig, dict(run_dir="/nonexistent/run"), "is not a finished training run"),
+        ("evaluate device=cuda:3", EvalConfig, dict(run_dir=str(run), device="cuda:3"), "device='cuda:3' but"),
+    ]
+
+def test_bad_configs_are_refused_with_the_value_and_the_choices(small_kg, trained_run, tmp_path):
+    run, _ = trained_run
+    for what, cls, params, msg in config_cases(small_kg, run, tmp_path / "never"):
+        with pytest.raises(ValueError, match=None) as e: cls(**params)
+        assert msg in str(e.value), f"{what}: {e.value}"
+    assert not (tmp_path / "never").exists()
 
 def test_bad_parameters_fail_clearly_before_any_work(small_kg, trained_run, tmp_path):
     run, r = trained_run
