@@ -34,7 +34,7 @@ class Linker:
     "Resolve the file facts of a corpus into entities, triples and mentions."
     def __init__(self, files: list,      # [(facts, provenance dict: repository, commit)] in a fixed order
                  externals=None):        # what is known of names outside the corpus: an object with `kind(name)` (`graphmer.externals.ExternalIndex`), or None
-        self.files, self.defs, self.redefined, self.externals, self._kinds = files, {}, [], externals, {}
+        self.files, self.defs, self.redefined, self.externals, self._kinds, self.shadowed = files, {}, [], externals, {}, set()
         self.bindings, self.stars, self.parents, self._memo, self._pending, self._mros = {}, defaultdict(list), {}, {}, 0, None
         for fi, (facts, _) in enumerate(files):
             for d in facts["defs"]: self.declare(d, fi, facts["path"])
@@ -48,12 +48,17 @@ class Linker:
         self.mark_exceptions()
 
     def declare(self, d, fi, path):
-        "Record a declaration: the first wins, except over a variable of the same id (`ndbm = None` in a package, a Java field named like a method)."
+        "Record a declaration: the first wins, except over a variable of the same id (`ndbm = None` in a package, a Java field named like a method), and a Python module wins over a function or class of its dotted name in another file (`def sub()` in `pkg/__init__.py` beside `pkg/sub.py`: once the submodule is imported, `pkg.sub` is the module), whose references are then left out (`shadowed`)."
         old = self.defs.get(d["id"])
-        if old is None or (d["type"] != "Variable" and old[0]["type"] == "Variable"):
+        module_wins = old is not None and d["type"] == "Module" and old[0]["type"] not in ("Module", "Variable") and old[1] != fi \
+                      and self.files[fi][0]["language"] == "python"
+        if old is None or (d["type"] != "Variable" and old[0]["type"] == "Variable") or module_wins:
             if old is not None: self.redefined.append((d["id"], self.files[old[1]][0]["path"]))
+            if module_wins: self.shadowed.add((d["id"], old[1]))
             self.defs[d["id"]] = (d, fi)
-        elif not (d["type"] == "Module" and old[0]["type"] == "Module"): self.redefined.append((d["id"], path))
+        elif not (d["type"] == "Module" and old[0]["type"] == "Module"):
+            self.redefined.append((d["id"], path))
+            if old[0]["type"] == "Module" and old[1] != fi and self.files[fi][0]["language"] == "python": self.shadowed.add((d["id"], fi))
 
     def ext_kind(self, name: str) -> str|None:
         "What the external `name` is from its declaration outside the corpus ('class', 'exception', 'function', 'module', ...), None when unknown."
@@ -570,7 +575,7 @@ def emit_refs(self: Linker, kg, fi):
     p, lang = facts["path"], facts["language"]
     for ref in facts["refs"]:
         src = ref["src"]
-        if src not in self.defs: continue
+        if src not in self.defs or (src, fi) in self.shadowed: continue     # the body of a definition a module shadows is not the module's
         for rel, t in self.ref_targets(kg, fi, ref):
             h = src
             if self.types[h] in CLASS_TYPES:  # class-body code (Java field initialisers, static blocks), as in Python:
