@@ -66,7 +66,7 @@ nbtest: setup
 	$(BIN)/nbdev-test --n-workers 2 --skip-file-re "^($$skip)\.ipynb$$"
 
 pytest: setup browser
-	$(BIN)/python -m pytest tests -q
+	$(BIN)/python -m pytest tests -q --durations=20   # the slowest tests in the log: CI must stay well under 30 min on 2 cores
 
 pytest-fast: setup
 	$(BIN)/python -m pytest tests -q -m "not slow"
