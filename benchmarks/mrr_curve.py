@@ -16,7 +16,7 @@ import argparse, json, time
 from pathlib import Path
 import numpy as np
 from graphmer.runs import EvalConfig, Evaluation, checkpoint_run, PRIOR_SUFFIX
-from graphmer.rank import bootstrap_mrr
+from graphmer.rank import paired_verdict
 
 KEEP = ("mrr", "mrr_ci", "hits@1", "hits@3", "hits@10", "n")
 
@@ -53,11 +53,8 @@ def pairs(ev, spec: str) -> list:
         for s in ev.results:
             for suf in ("", PRIOR_SUFFIX):
                 if (s, a + suf) not in ev.tops or (s, b + suf) not in ev.tops: continue
-                ra, rb = ev.tops[(s, a + suf)]["ranks"], ev.tops[(s, b + suf)]["ranks"]
-                lo, hi = bootstrap_mrr(ra, rb, seed=ev.cfg.seed)
-                d = float(np.mean(1.0 / np.asarray(ra, dtype=np.float64)) - np.mean(1.0 / np.asarray(rb, dtype=np.float64)))
-                rows.append(dict(split=s, a=a + suf, b=b + suf, difference=d, ci=[lo, hi],
-                                 verdict="ahead" if lo > 0 else "behind" if hi < 0 else "not separable"))
+                v = paired_verdict(ev.tops[(s, a + suf)]["ranks"], ev.tops[(s, b + suf)]["ranks"], seed=ev.cfg.seed)
+                rows.append(dict(split=s, a=a + suf, b=b + suf, difference=v["difference"], ci=[v["ci_low"], v["ci_high"]], verdict=v["verdict"]))
     return rows
 
 def main():

@@ -9,8 +9,8 @@ set in both files (same KG, split, seed and max_queries); then each model of `--
 `--against` on every split both scored: MRR difference and its paired bootstrap 95% interval (graphmer.rank.bootstrap_mrr).
 """
 import argparse, json
-import numpy as np, pandas as pd
-from graphmer.rank import bootstrap_mrr
+import pandas as pd
+from graphmer.rank import paired_verdict, rank_metrics
 
 KEY = ["split", "head", "relation", "tail"]
 
@@ -34,11 +34,10 @@ def main():
                 if y.empty: continue
                 if set(x.index) != set(y.index): raise SystemExit(f"{s}: {m} and {b} were scored on different queries ({len(x)} vs {len(y)}): compare evaluations of the same queries")
                 y = y.loc[x.index]
-                lo, hi = bootstrap_mrr(x.to_numpy(), y.to_numpy())
-                d = float(np.mean(1 / x.to_numpy(float)) - np.mean(1 / y.to_numpy(float)))
-                rows.append(dict(split=s, model=m, against=b, mrr=float(np.mean(1 / x.to_numpy(float))), against_mrr=float(np.mean(1 / y.to_numpy(float))),
-                                 difference=d, ci=[lo, hi], verdict="ahead" if lo > 0 else "behind" if hi < 0 else "not separable", queries=len(x)))
-                print(f"{s:12s} {m:14s} vs {b:16s} {rows[-1]['mrr']:.3f} vs {rows[-1]['against_mrr']:.3f}  {d:+.3f} ({lo:+.3f} to {hi:+.3f}) {rows[-1]['verdict']}")
+                v = paired_verdict(x.to_numpy(), y.to_numpy())
+                rows.append(dict(split=s, model=m, against=b, mrr=rank_metrics(x.to_numpy())["mrr"], against_mrr=rank_metrics(y.to_numpy())["mrr"],
+                                 difference=v["difference"], ci=[v["ci_low"], v["ci_high"]], verdict=v["verdict"], queries=len(x)))
+                print(f"{s:12s} {m:14s} vs {b:16s} {rows[-1]['mrr']:.3f} vs {rows[-1]['against_mrr']:.3f}  {v['difference']:+.3f} ({v['ci_low']:+.3f} to {v['ci_high']:+.3f}) {v['verdict']}")
     if a.out:
         with open(a.out, "w") as f: json.dump(dict(command=f"python benchmarks/paired_ranks.py {a.new} {a.old} --models {a.models} --against {a.against}", pairs=rows), f, indent=1); f.write("\n")
 

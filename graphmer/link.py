@@ -50,15 +50,14 @@ class Linker:
     def declare(self, d, fi, path):
         "Record a declaration: the first wins, except over a variable of the same id (`ndbm = None` in a package, a Java field named like a method), and a Python module wins over a function or class of its dotted name in another file (`def sub()` in `pkg/__init__.py` beside `pkg/sub.py`: once the submodule is imported, `pkg.sub` is the module), whose references are then left out (`shadowed`)."
         old = self.defs.get(d["id"])
-        module_wins = old is not None and d["type"] == "Module" and old[0]["type"] not in ("Module", "Variable") and old[1] != fi \
-                      and self.files[fi][0]["language"] == "python"
-        if old is None or (d["type"] != "Variable" and old[0]["type"] == "Variable") or module_wins:
+        module = d["type"] == "Module"
+        clash = old is not None and old[1] != fi and self.files[fi][0]["language"] == "python" \
+                and module != (old[0]["type"] == "Module") and old[0]["type"] != "Variable"     # a module and a definition in another file
+        if old is None or (d["type"] != "Variable" and old[0]["type"] == "Variable") or (clash and module):
             if old is not None: self.redefined.append((d["id"], self.files[old[1]][0]["path"]))
-            if module_wins: self.shadowed.add((d["id"], old[1]))
             self.defs[d["id"]] = (d, fi)
-        elif not (d["type"] == "Module" and old[0]["type"] == "Module"):
-            self.redefined.append((d["id"], path))
-            if old[0]["type"] == "Module" and old[1] != fi and self.files[fi][0]["language"] == "python": self.shadowed.add((d["id"], fi))
+        elif not (module and old[0]["type"] == "Module"): self.redefined.append((d["id"], path))
+        if clash: self.shadowed.add((d["id"], old[1] if module else fi))             # the file whose definition lost
 
     def ext_kind(self, name: str) -> str|None:
         "What the external `name` is from its declaration outside the corpus ('class', 'exception', 'function', 'module', ...), None when unknown."

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np, torch
 
 # %% auto #0
-__all__ = ['RANK_TYPES', 'filtered_ranks', 'rank_metrics', 'grouped_metrics', 'bootstrap_mrr']
+__all__ = ['RANK_TYPES', 'filtered_ranks', 'rank_metrics', 'grouped_metrics', 'bootstrap_mrr', 'paired_verdict']
 
 # %% ../nbs/15_rank.ipynb #48c271e3
 RANK_TYPES = ("optimistic", "pessimistic", "realistic")
@@ -106,3 +106,10 @@ def bootstrap_mrr(ranks,              # (Q,) 1-based ranks of one model
     idx = np.random.default_rng(seed).integers(0, len(rr), (n_boot, len(rr)))
     m = rr[idx].mean(1); a = (1 - level) / 2
     return (float(np.quantile(m, a)), float(np.quantile(m, 1 - a)))
+
+# %% ../nbs/15_rank.ipynb #a2fd9feb
+def paired_verdict(ranks, other, seed: int = 0) -> dict:
+    "MRR(`ranks`) - MRR(`other`) on the same queries, its paired bootstrap 95% interval, and 'ahead', 'behind' or 'not separable' (the interval above, below or around zero)."
+    lo, hi = bootstrap_mrr(ranks, other, seed=seed)
+    mrr = lambda r: float(np.mean(1.0 / np.asarray(r, dtype=np.float64)))
+    return dict(difference=mrr(ranks) - mrr(other), ci_low=lo, ci_high=hi, verdict="ahead" if lo > 0 else "behind" if hi < 0 else "not separable")

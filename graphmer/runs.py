@@ -26,7 +26,7 @@ from .models import GraphMER, GraphMERConfig
 from .ontology import ontology_dict, relation_vocab
 from .pretrain import prepare_data, batch_streams, frequency_baseline, objective, STATIC_SHAPES
 from .augment import parse_transforms
-from .rank import rank_metrics, bootstrap_mrr
+from .rank import rank_metrics, paired_verdict
 from .batch import SPECIAL_TOKENS
 from .tokenizer import CodeTokenizer
 from .trainers import Trainer, TrainConfig, PHASES, validate_config, resolve_config, pick_device, init_distributed, dist_info, cpu_has_amx
@@ -856,9 +856,8 @@ def verdict(self: Evaluation) -> pd.DataFrame:
         if not base: continue
         best = max(base, key=lambda n: res[n]["mrr"])
         for n in (n for n in res if n not in base):
-            lo, hi = bootstrap_mrr(self.tops[(s, n)]["ranks"], self.tops[(s, best)]["ranks"], seed=self.cfg.seed)
-            rows.append(dict(split=s, model=n, mrr=res[n]["mrr"], best_baseline=best, baseline_mrr=res[best]["mrr"], difference=res[n]["mrr"] - res[best]["mrr"],
-                             ci_low=lo, ci_high=hi, verdict="ahead" if lo > 0 else "behind" if hi < 0 else "not separable"))
+            rows.append(dict(split=s, model=n, mrr=res[n]["mrr"], best_baseline=best, baseline_mrr=res[best]["mrr"])
+                        | paired_verdict(self.tops[(s, n)]["ranks"], self.tops[(s, best)]["ranks"], seed=self.cfg.seed))
     self.verdicts = rows
     return pd.DataFrame(rows).set_index(["split", "model"]) if rows else pd.DataFrame()
 
