@@ -3,17 +3,21 @@
 # On the GPU machine (the `device` tool), with wheels of what that machine lacks (tree-sitter and its grammars, fastcore, plotly) in .whl/
 # and the KG (with its prepared samples) in data/gpu/kg:
 #   bash benchmarks/gpu_long_schedule.sh 540            # job 1: prepare the data, train until SIGTERM at 540 s
-#   bash benchmarks/gpu_long_schedule.sh 480 resume     # job 2: resume the three runs to their last step
+#   bash benchmarks/gpu_long_schedule.sh 480 resume     # job 2: resume the runs to their last step
 #   bash benchmarks/gpu_long_schedule.sh eval           # score the runs and every checkpoint (benchmarks/mrr_curve.py)
+# RUNS names the runs as name:variant:seed (default: seed 0 of half_decay, no_decay, half_bias, as in docs/results.md);
+# the second round ran RUNS="hb-s1:half_bias:1 hb-s2:half_bias:2 nd-s1:no_decay:1 nd-s2:no_decay:2 to-s0:text_only:0" WORKERS=3 CQ=0
+# with PAIRS naming the pairs to compare (a:b,...); CQ=0 scores only the finished runs.
 python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl || exit 1
 export PYTHONPATH=/tmp/site:$PWD PYTHONUNBUFFERED=1
 K=data/gpu/kg/python-stdlib-a87328b6; R=$PWD/runs/long; STEPS=${STEPS:-15000}; mkdir -p $R
-RUNS="hd-s0:half_decay nd-s0:no_decay hb-s0:half_bias"
+RUNS=${RUNS:-"hd-s0:half_decay:0 nd-s0:no_decay:0 hb-s0:half_bias:0"}; WORKERS=${WORKERS:-4}
+PAIRS=${PAIRS:-hd-s0:nd-s0,hb-s0:nd-s0,hb-s0:hd-s0}; DIRS=$(for spec in $RUNS; do echo -n "$R/${spec%%:*} "; done)
 pack() { (cd $R && tar czf $OUT/small.tgz --exclude=checkpoints --exclude=at --exclude='*.safetensors' --exclude='*.parquet' */ *.log 2>/dev/null); ls -la $OUT; }
 if [ "$1" = eval ]; then
-  python3 benchmarks/mrr_curve.py $R/hd-s0 $R/nd-s0 $R/hb-s0 --max-queries ${Q:-2000} --curve-queries ${CQ:-1000} --device cuda \
-     --pairs hd-s0:nd-s0,hb-s0:nd-s0,hb-s0:hd-s0 --out $OUT/mrr_curve.json \
-     --note "issue 14 longer schedule: $STEPS steps x 64, seed 0, data seed 0, one H200, three runs side by side" 2>&1 | grep -v -i warn | tail -40
+  python3 benchmarks/mrr_curve.py $DIRS --max-queries ${Q:-2000} --curve-queries ${CQ:-1000} --device cuda \
+     --pairs $PAIRS --out $OUT/mrr_curve.json \
+     --note "issue 14 longer schedule: $STEPS steps x 64, data seed 0, one H200, runs side by side: $RUNS" 2>&1 | grep -v -i warn | tail -40
   pack; exit 0
 fi
 nvidia-smi --query-gpu=name --format=csv,noheader; t0=$(date +%s)
@@ -21,14 +25,14 @@ if [ "$2" != resume ]; then
   python3 -m graphmer.cli train --kg-dir $K --steps 1 --batch-size 8 --device cuda --data-seed 0 --data-workers 16 --run-dir /tmp/warm --progress False > $R/prep.log 2>&1 || { tail -20 $R/prep.log; exit 1; }
   echo "data ready in $(( $(date +%s) - t0 )) s"; RES=""
 else RES="--resume True"; fi
-for spec in $RUNS; do IFS=: read name variant <<< "$spec"
-  timeout --foreground -s TERM $(( $1 - ($(date +%s) - t0) )) python3 -m graphmer.cli train --kg-dir $K --steps $STEPS --batch-size 64 --compile True --workers 4 \
-     --save-every 2500 --eval-every 2500 --keep-checkpoints 0 --warmup 200 --device cuda --data-seed 0 --seed 0 --variant $variant \
+for spec in $RUNS; do IFS=: read name variant seed <<< "$spec"
+  timeout --foreground -s TERM $(( $1 - ($(date +%s) - t0) )) python3 -m graphmer.cli train --kg-dir $K --steps $STEPS --batch-size 64 --compile True --workers $WORKERS \
+     --save-every 2500 --eval-every 2500 --keep-checkpoints 0 --warmup 200 --device cuda --data-seed 0 --seed $seed --variant $variant \
      --run-dir $R/$name --progress False $RES >> $R/$name.log 2>&1 &
   PIDS="$PIDS $!"
 done
 nvidia-smi --query-gpu=utilization.gpu --format=csv,noheader,nounits -l 5 > $R/util.txt & SMI=$!
 wait $PIDS; kill $SMI
 echo "done in $(( $(date +%s) - t0 )) s; GPU util median: $(sort -n $R/util.txt | awk '{a[NR]=$1} END{print a[int(NR/2)+1]}')"
-for spec in $RUNS; do IFS=: read name variant <<< "$spec"; echo "== $name"; grep -v -i warn $R/$name.log | tail -3; ls $R/$name/checkpoints 2>/dev/null | tr '\n' ' '; echo; done
+for spec in $RUNS; do name=${spec%%:*}; echo "== $name"; grep -v -i warn $R/$name.log | tail -3; ls $R/$name/checkpoints 2>/dev/null | tr '\n' ' '; echo; done
 pack

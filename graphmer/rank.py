@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np, torch
 
 # %% auto #0
-__all__ = ['RANK_TYPES', 'filtered_ranks', 'rank_metrics', 'grouped_metrics', 'bootstrap_mrr', 'paired_verdict']
+__all__ = ['RANK_TYPES', 'filtered_ranks', 'rank_metrics', 'grouped_metrics', 'reciprocal_ranks', 'bootstrap_mrr',
+           'paired_verdict']
 
 # %% ../nbs/15_rank.ipynb #48c271e3
 RANK_TYPES = ("optimistic", "pessimistic", "realistic")
@@ -92,14 +93,21 @@ def grouped_metrics(ranks,           # (Q,) 1-based ranks
     return out
 
 # %% ../nbs/15_rank.ipynb #57779780
-def bootstrap_mrr(ranks,              # (Q,) 1-based ranks of one model
-                  other=None,         # (Q,) ranks of another model on the same queries: the CI of MRR(ranks) - MRR(other)
+def reciprocal_ranks(ranks) -> np.ndarray:
+    "1/rank per query of (Q,) ranks; of (S, Q) ranks (S seeds of one model on the same queries) the mean over the seeds."
+    r = np.asarray(ranks, dtype=np.float64)
+    if r.ndim > 2: raise ValueError(f"ranks must be (queries,) or (seeds, queries): got shape {r.shape}")
+    return (1.0 / r).mean(0) if r.ndim == 2 else 1.0 / r.reshape(-1)
+
+#| export
+def bootstrap_mrr(ranks,              # (Q,) 1-based ranks of one model, or (S, Q) of S seeds (reciprocal ranks averaged per query)
+                  other=None,         # (Q,) or (S, Q) ranks of another model on the same queries: the CI of MRR(ranks) - MRR(other)
                   n_boot: int = 2000, level: float = 0.95, seed: int = 0,
                  ) -> tuple:          # (low, high)
     "Percentile bootstrap interval of the MRR over the queries, or of the paired MRR difference with `other`."
-    rr = 1.0 / np.asarray(ranks, dtype=np.float64).reshape(-1)
+    rr = reciprocal_ranks(ranks)
     if other is not None:
-        o = 1.0 / np.asarray(other, dtype=np.float64).reshape(-1)
+        o = reciprocal_ranks(other)
         if o.shape != rr.shape: raise ValueError(f"paired bootstrap needs ranks of the same queries: {rr.shape} vs {o.shape}")
         rr = rr - o
     if not len(rr): return (float("nan"), float("nan"))
@@ -111,5 +119,4 @@ def bootstrap_mrr(ranks,              # (Q,) 1-based ranks of one model
 def paired_verdict(ranks, other, seed: int = 0) -> dict:
     "MRR(`ranks`) - MRR(`other`) on the same queries, its paired bootstrap 95% interval, and 'ahead', 'behind' or 'not separable' (the interval above, below or around zero)."
     lo, hi = bootstrap_mrr(ranks, other, seed=seed)
-    mrr = lambda r: float(np.mean(1.0 / np.asarray(r, dtype=np.float64)))
-    return dict(difference=mrr(ranks) - mrr(other), ci_low=lo, ci_high=hi, verdict="ahead" if lo > 0 else "behind" if hi < 0 else "not separable")
+    return dict(difference=float(reciprocal_ranks(ranks).mean() - reciprocal_ranks(other).mean()), ci_low=lo, ci_high=hi, verdict="ahead" if lo > 0 else "behind" if hi < 0 else "not separable")
