@@ -16,7 +16,7 @@ from .ontology import validate
 
 # %% auto #0
 __all__ = ['parser', 'cmd_build_kg', 'cmd_validate', 'params_parser', 'train_parser', 'adapt_parser', 'cmd_train', 'cmd_adapt',
-           'cmd_run', 'main']
+           'cmd_sweep', 'cmd_run', 'main']
 
 # %% ../nbs/07_cli.ipynb #fa20f579
 def _languages(s: str) -> list[str]:
@@ -54,6 +54,8 @@ def parser() -> argparse.ArgumentParser:
                    "`graphmer train --help` lists them); under `torchrun --nproc_per_node=N` on N processes")
     sub.add_parser("adapt", add_help=False, help="adapt a pretrained run to another codebase's KG with LoRA adapters, as nbs/adapt.ipynb does "
                    "(`graphmer adapt --help` lists its parameters)")
+    sub.add_parser("sweep", add_help=False, help="train every combination of a grid of nbs/train.ipynb's parameters and rank the runs on "
+                   "the validation split (`graphmer sweep --help`)")
     return p
 
 # %% ../nbs/07_cli.ipynb #5082a3c6
@@ -134,6 +136,19 @@ def cmd_adapt(rest: list[str]) -> int:
     print(json.dumps(ad.finish(), indent=2, default=str))
     return 0
 
+def cmd_sweep(rest: list[str]) -> int:
+    "Train the sweep's runs (graphmer.sweep), print its table best first and refresh the landing page."
+    from graphmer.sweep import SweepConfig, Sweep
+    from graphmer.report import write_index
+    if (cfg := _checked(SweepConfig, params_parser(SweepConfig, "graphmer sweep", "Train every combination of a grid of nbs/train.ipynb's "
+                                                   "parameters (JSON) and rank the runs by a validation metric; writes <sweep_dir>/sweep.json."), rest)) is None: return 2
+    from graphmer.trainers import Interrupted
+    try: t = Sweep(cfg).run()
+    except Interrupted as e: print(f"graphmer sweep: {e}; rerun the same command to go on", file=sys.stderr); return 143
+    print(t.to_string()); print(f"best by {cfg.metric}: {t.iloc[0]['run']} ({cfg.path})")
+    write_index(project_path("reports"))   # the landing page lists the sweeps under runs/
+    return 0
+
 def cmd_run(rest: list[str]) -> int:
     from graphmer.report import main as report_main    # imported here: the other commands need neither papermill nor nbconvert
     return report_main(rest, prog="graphmer run")
@@ -145,6 +160,7 @@ def _run(argv) -> int:
     if a.command == "run": return cmd_run(rest)
     if a.command == "train": return cmd_train(rest)
     if a.command == "adapt": return cmd_adapt(rest)
+    if a.command == "sweep": return cmd_sweep(rest)
     if rest: p.error(f"unrecognized arguments: {' '.join(rest)}")
     try: return {"build-kg": cmd_build_kg, "validate": cmd_validate}[a.command](a)
     except (FileNotFoundError, NotADirectoryError, ValueError) as e:

@@ -18,8 +18,8 @@ from .runs import MODELS, METRICS, run_id
 __all__ = ['PLOTLY_MIME', 'WIDGET_VIEW', 'WIDGET_STATE', 'REPORT_CSS', 'SETTINGS', 'INDEX_CSS', 'JOB_STEPS',
            'notebook_parameters', 'params_html', 'count_figures', 'prepare_for_html', 'notebook_html', 'to_html',
            'run_notebook', 'job_steps', 'parse_params', 'machine_info', 'kg_sources', 'write_run_record', 'load_runs',
-           'eval_table', 'compare_table', 'run_section', 'adaptation_runs', 'adaptation_table', 'index_html',
-           'write_index', 'readme_markdown', 'write_readme', 'main']
+           'eval_table', 'compare_table', 'run_section', 'adaptation_runs', 'adaptation_table', 'sweep_records',
+           'sweep_section', 'index_html', 'write_index', 'readme_markdown', 'write_readme', 'main']
 
 # %% ../nbs/08_report.ipynb #2849c1d7
 def _assignments(src: str) -> dict:
@@ -404,25 +404,50 @@ def adaptation_table(adapts: list[dict], reports_dir: Path) -> str:
                      f'<a href="{html.escape(os.path.relpath(card, reports_dir))}">README.md</a>' if card.exists() else _fmt(None)])
     return _table(_ADAPT_HEAD, rows, cls="gm-compare")
 
+def sweep_records(runs_dir="runs") -> list[dict]:
+    "Every sweep under `runs_dir` (its `sweep.json`, from `graphmer sweep`) with its folder, newest first."
+    out = []
+    for s in sorted(Path(runs_dir).glob("*/sweep.json"), key=lambda p: p.stat().st_mtime, reverse=True):
+        if (rec := _read_json(s)) and rec.get("rows"): out.append(rec | dict(name=s.parent.name, path=str(s.parent)))
+    return out
+
+def sweep_section(sweeps: list[dict]) -> str:
+    "The index's section of sweeps: for each, its command, a table of its runs best first and the comparison figure (graphmer.sweep.sweep_figure)."
+    from plotly.offline import get_plotlyjs
+    from graphmer.sweep import sweep_figure
+    parts = [f'<h2 id="sweeps">Sweeps</h2><p>{len(sweeps)} grid{"s" * (len(sweeps) != 1)} over <code>nbs/train.ipynb</code>\'s parameters '
+             "(<code>graphmer sweep</code>), each run ranked on the validation split only.</p><script>" + get_plotlyjs() + "</script>"]
+    for i, s in enumerate(sweeps):
+        m, rev = s["metric"], s["better"] == "max"
+        rows = sorted(s["rows"], key=lambda r: (r.get(m) is None, -(r.get(m) or 0) if rev else (r.get(m) or 0)))
+        head = list(s["grid"]) + ["val_loss", "val_mlm_acc", "val_mnm_acc", "val_mnm_tail_acc", "steps", "wall_s", "run"]
+        body = [[html.escape(str(r.get(k))) if k in s["grid"] or k == "run" else _fmt(r.get(k)) for k in head] for r in rows]
+        parts.append(f"<h3>{html.escape(s['name'])}</h3><p class=\"gm-meta\">ranked by <b>{html.escape(m)}</b> ({'higher' if rev else 'lower'} is better); "
+                     f"rerun: <code>{html.escape(s.get('command', ''))}</code></p>" + _table(head, body, ["gm-best" if j == 0 else "" for j in range(len(body))], cls="gm-compare")
+                     + _figure_html(json.loads(sweep_figure(s).to_json()), f"gm-sweep-{i}"))
+    return "".join(parts)
+
 def index_html(runs: list[dict], reports_dir: Path,
-               adapts=()) -> str:   # adaptation runs (`adaptation_runs`), listed after the training runs
-    "The index page of `runs` (as from `load_runs`) and of the adaptation runs."
+               adapts=(),           # adaptation runs (`adaptation_runs`), listed after the training runs
+               sweeps=()) -> str:   # sweeps (`sweep_records`), listed after the adaptation runs
+    "The index page of `runs` (as from `load_runs`), of the adaptation runs and of the sweeps."
     body = (f"<h1>graphmer runs</h1><p>{len(runs)} run{'s' * (len(runs) != 1)} in <code>{html.escape(str(reports_dir))}</code>, newest first. "
             "Each run's reports are static pages that open offline.</p>"
             + (compare_table(runs) if runs else "<p><i>No runs yet: <code>make report</code>.</i></p>")
             + (f'<h2 id="adaptation">Adaptation runs</h2><p>{len(adapts)} LoRA adaptation{"s" * (len(adapts) != 1)} of a pretrained run to another '
                "codebase (<code>nbs/adapt.ipynb</code>, <code>graphmer adapt</code>), newest first.</p>" + adaptation_table(list(adapts), reports_dir) if adapts else "")
+            + (sweep_section(list(sweeps)) if sweeps else "")
             + "".join(run_section(r, reports_dir) for r in runs))
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>graphmer runs</title><style>{INDEX_CSS}</style></head><body>{body}</body></html>\n")
 
 def write_index(reports_dir="reports",
                 runs_dir=None) -> Path:  # where adaptation runs are looked for (`runs_dir/adapt/*`); default: `runs/` beside `reports_dir`
-    "Write `reports_dir/index.html` from every `reports_dir/<run_id>/run.json` (a comparison of the runs and a section per run) and every finished adaptation run."
+    "Write `reports_dir/index.html` from every `reports_dir/<run_id>/run.json` (a comparison of the runs and a section per run), every finished adaptation run and every sweep."
     reports_dir = Path(reports_dir)
     reports_dir.mkdir(parents=True, exist_ok=True)
-    adapts = adaptation_runs(reports_dir.parent / "runs" if runs_dir is None else runs_dir)
-    return atomic_write_text(reports_dir / "index.html", index_html(load_runs(reports_dir), reports_dir, adapts))
+    runs_dir = reports_dir.parent / "runs" if runs_dir is None else Path(runs_dir)
+    return atomic_write_text(reports_dir / "index.html", index_html(load_runs(reports_dir), reports_dir, adaptation_runs(runs_dir), sweep_records(runs_dir)))
 
 # %% ../nbs/08_report.ipynb #bb62e20e
 def readme_markdown(index_nb=None) -> str:

@@ -45,6 +45,8 @@ def cases(kg, run, fresh):
         ("cli train --data-workers 0", cli("train", "--data-workers", "0", "--run-dir", str(new)), "data_workers must be a positive integer, got 0", new),
         ("cli run --steps -3", cli("run", "--steps", "-3"), "--steps must be >= 0, got -3", None),
         ("cli run --model-size huge", cli("run", "--model-size", "huge"), "invalid choice: 'huge' (choose from 'tiny', 'base')", None),
+        ("cli sweep bad grid value", cli("sweep", "--grid", '{"model_size": ["tiny", "huge"]}', "--base", f'{{"kg_dir": "{kg}"}}', "--sweep-dir", str(new)),
+         "the grid point {'model_size': 'huge'}: model_size='huge': choose 'tiny' or 'base'", new),
     ]
 
 def config_cases(kg, run, new):
