@@ -33,11 +33,12 @@ from .trainers import Trainer, TrainConfig, PHASES, validate_config, resolve_con
 
 # %% auto #0
 __all__ = ['MODEL_KINDS', 'MODELS', 'VARIANTS', 'BASELINES', 'METRICS', 'PRIOR_SUFFIX', 'MODEL_SIZES', 'LAYOUTS', 'PROGRESS',
-           'MIN_VOCAB', 'RUN_ID_IGNORES', 'RUN_ID_NEUTRAL', 'CHECKPOINT_RUNS', 'SPLITS', 'ABLATION_OWN', 'ModelSpec',
-           'model_label', 'corpus_dirs', 'Parameters', 'RunConfig', 'run_id', 'run_files', 'checkpoint_files',
-           'save_run', 'check_relations', 'Run', 'load_run', 'latest_run', 'checkpoint_run', 'fmt_value', 'table',
-           'training_curves', 'rank_histogram', 'Training', 'run_card', 'write_run_card', 'EvalConfig', 'ablation_dir',
-           'ablations_to_train', 'train_ablations', 'Evaluation', 'metrics_table', 'copyable_figure', 'reach_figure',
+           'MIN_VOCAB', 'RUN_ID_IGNORES', 'RUN_ID_NEUTRAL', 'CHECKPOINT_RUNS', 'SPLITS', 'ABLATION_OWN',
+           'GPU_REFERENCE', 'GPU_REFERENCE_MODEL', 'GPU_REFERENCE_KG', 'ModelSpec', 'model_label', 'corpus_dirs',
+           'Parameters', 'RunConfig', 'run_id', 'run_files', 'checkpoint_files', 'save_run', 'check_relations', 'Run',
+           'load_run', 'latest_run', 'checkpoint_run', 'fmt_value', 'table', 'training_curves', 'rank_histogram',
+           'Training', 'run_card', 'write_run_card', 'EvalConfig', 'ablation_dir', 'ablations_to_train',
+           'train_ablations', 'Evaluation', 'metrics_table', 'gpu_reference', 'copyable_figure', 'reach_figure',
            'extraction_figure']
 
 # %% ../nbs/19_runs.ipynb #990f8902
@@ -873,6 +874,37 @@ def seeds(self: Evaluation) -> pd.DataFrame:
                                  mrr_min=min(ms), mrr_max=max(ms)))
     self.seed_spread = rows
     return pd.DataFrame(rows).set_index(["split", "model"]) if rows else pd.DataFrame()
+
+# %% ../nbs/19_runs.ipynb #8bd38a97
+GPU_REFERENCE = "benchmarks/results/gpu_long_schedule_seeds_pairs.json"   # test MRR of the README's GPU recipe (docs/results.md), written by benchmarks/paired_ranks.py
+GPU_REFERENCE_MODEL = "half_bias+prior"      # its row there: `half_bias` + the validation prior, 15,000 steps × 64, three seeds
+GPU_REFERENCE_KG = "python-stdlib-a87328b6"  # the KG it was trained and evaluated on (the standard library's, data seed 0)
+
+def gpu_reference(path=GPU_REFERENCE) -> dict:
+    "{split: {'mrr': mean over the seeds, 'seeds': [per seed], 'queries': n}} of the GPU reference from the committed results; {} where they are not here (graphmer installed without its repository)."
+    p = project_path(path)
+    if not p.exists(): return {}
+    out = {}
+    for r in read_json_file(p, "GPU reference results")["pairs"]:
+        if r["model"] == GPU_REFERENCE_MODEL: out.setdefault(r["split"], dict(mrr=r["mrr"], seeds=r.get("mrr_per_seed", [r["mrr"]]), queries=r["queries"]))
+    return out
+
+@patch
+def reference_note(self: Evaluation, ref: dict|None = None) -> str:
+    "How far this run is from the GPU reference on the same protocol (filtered MRR with the prior), and what makes the two comparable or not."
+    ref = gpu_reference() if ref is None else ref
+    if not ref: return f"The GPU reference's results (`{GPU_REFERENCE}`) are not here: see docs/results.md in the repository."
+    name = self._row_name(self.main) + PRIOR_SUFFIX
+    if not all(name in self.results.get(s, {}) for s in self.splits): name = self._row_name(self.main)   # prior='none'
+    kg, s0 = Path(self.main.config["data"]["kg_dir"]).name, self.main.summary
+    rows = [f"{s} **{self.results[s][name]['mrr']:.3f}** against **{ref[s]['mrr']:.3f}** ({self.results[s][name]['mrr'] / ref[s]['mrr']:.0%} of it)"
+            for s in self.splits if s in ref]
+    same = kg == GPU_REFERENCE_KG
+    return (f"**Against the GPU reference** (the README's GPU recipe: `half_bias`, 15,000 steps × 64 on one H200, three seeds, "
+            f"{next(iter(ref.values()))['queries']:,} queries per split; docs/results.md): this run (`{name}`, {s0.get('steps', '?'):,} steps on "
+            f"{s0.get('device', '?')}, {self.cfg.max_queries:,} queries per split) reaches " + "; ".join(rows) + ". "
+            + ("Same KG, so the same kind of queries; a smaller sample of them." if same else
+               f"**Not comparable**: this run's KG is `{kg}`, the reference's `{GPU_REFERENCE_KG}`."))
 
 # %% ../nbs/19_runs.ipynb #db2485a7
 @patch
