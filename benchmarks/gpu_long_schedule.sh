@@ -13,7 +13,11 @@ export PYTHONPATH=/tmp/site:$PWD PYTHONUNBUFFERED=1
 K=data/gpu/kg/python-stdlib-a87328b6; R=$PWD/runs/long; STEPS=${STEPS:-15000}; mkdir -p $R
 RUNS=${RUNS:-"hd-s0:half_decay:0 nd-s0:no_decay:0 hb-s0:half_bias:0"}; WORKERS=${WORKERS:-4}
 PAIRS=${PAIRS:-hd-s0:nd-s0,hb-s0:nd-s0,hb-s0:hd-s0}; DIRS=$(for spec in $RUNS; do echo -n "$R/${spec%%:*} "; done)
-pack() { (cd $R && tar czf $OUT/small.tgz --exclude=checkpoints --exclude=at --exclude='*.safetensors' --exclude='*.parquet' */ *.log 2>/dev/null); ls -la $OUT; }
+# the small files come back in small.tgz; WEIGHTS=1 also sends each finished run's model.safetensors in 15 MB parts (the device tool
+# returns files of at most 16 MiB): put them back together with `cat NAME.safetensors.part-* > runs/.../NAME/model.safetensors`
+pack() { (cd $R && tar czf $OUT/small.tgz --exclude=checkpoints --exclude=at --exclude='*.safetensors' --exclude='*.parquet' */ *.log 2>/dev/null)
+  if [ "${WEIGHTS:-0}" = 1 ]; then for d in $DIRS; do [ -f $d/model.safetensors ] && split -b 15M -d $d/model.safetensors $OUT/$(basename $d).safetensors.part-; done; fi
+  ls -la $OUT; }
 if [ "$1" = eval ]; then
   python3 benchmarks/mrr_curve.py $DIRS --max-queries ${Q:-2000} --curve-queries ${CQ:-1000} --device cuda \
      --pairs $PAIRS --out $OUT/mrr_curve.json \
