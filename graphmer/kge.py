@@ -10,7 +10,8 @@ import contextlib, random, time, warnings
 import numpy as np, torch
 
 # %% auto #0
-__all__ = ['KGE_MODELS', 'KGE_DEFAULTS', 'require_pykeen', 'kge_factory', 'KGEScorer', 'train_kge']
+__all__ = ['KGE_MODELS', 'KGE_DEFAULTS', 'NODEPIECE_DEFAULTS', 'require_pykeen', 'kge_factory', 'KGEScorer', 'train_kge',
+           'InductiveKGEScorer', 'train_inductive_kge']
 
 # %% ../nbs/16_kge.ipynb #6d1ea3a9
 KGE_MODELS = ("transe", "rotate", "complex")
@@ -140,3 +141,50 @@ def train_kge(train_triples,              # (n, 3) int array of (head, relation,
                             use_tqdm_batch=False, pin_memory=False)
         train_s, cpu_s = time.perf_counter() - t0, time.process_time() - c0
     return KGEScorer(m, model, train_s, cpu_s, [float(l) for l in losses])
+
+# %% ../nbs/16_kge.ipynb #c46b3fe5
+NODEPIECE_DEFAULTS = dict(epochs=5, num_negs=4, lr=0.005, num_tokens=12)   # InductiveNodePiece's settings unless told otherwise
+
+class InductiveKGEScorer:
+    "A trained PyKEEN `InductiveNodePiece` scoring every entity as the tail of a query, each entity represented by the relations around it in the inference graph (no embedding of its own, so it scores entities it never trained on)."
+    def __init__(self, model, name: str, train_s: float, cpu_s: float, losses: list, max_elems: int = 2**25):
+        self.model, self.name, self.train_s, self.cpu_s, self.losses = model, name, train_s, cpu_s, losses
+        self.num_entities, self.max_elems = model.num_entities, max_elems
+
+    def score_tails(self, heads, relations) -> torch.Tensor:
+        "(Q, num_entities) scores of every entity of the inference graph as the tail of `(heads[i], relations[i], ?)`."
+        h, r = (torch.as_tensor(np.asarray(v), dtype=torch.long).reshape(-1) for v in (heads, relations))
+        m = self.model; m.eval(); chunk, out = max(1, self.max_elems // self.num_entities), []
+        with torch.inference_mode():
+            for i in range(0, len(h), chunk):
+                out.append(m.score_t(torch.stack([h[i:i + chunk], r[i:i + chunk]], 1).to(m.device), mode="testing").float().cpu())
+        return torch.cat(out) if out else torch.empty(0, self.num_entities)
+
+    def __repr__(self): return f"InductiveKGEScorer({self.name}, {self.num_entities} entities, trained {self.train_s:.1f}s)"
+
+def train_inductive_kge(train_triples,            # (n, 3) ids of the training graph
+                        inference_triples,        # (m, 3) ids of the graph the test entities are read from (training facts and the held-out files' other facts)
+                        num_entities: int, num_relations: int,
+                        dim: int = 64, epochs: int|None = None, batch_size: int = 4096, lr: float|None = None, seed: int = 0,
+                        device: str = "cpu", progress: bool = False, num_negs: int|None = None,
+                        num_tokens: int|None = None,   # relation tokens that represent an entity (NodePiece's hashing of its neighbourhood)
+                       ) -> InductiveKGEScorer:
+    "Train PyKEEN's `InductiveNodePiece` (relation tokens only, no anchors; DistMult) on the training graph with sLCWA negatives; it scores through the inference graph."
+    require_pykeen()
+    from pykeen.models import InductiveNodePiece
+    from pykeen.triples import CoreTriplesFactory
+    from pykeen.training import SLCWATrainingLoop
+    d = NODEPIECE_DEFAULTS
+    epochs, num_negs, lr, num_tokens = (d[k] if v is None else v for k, v in (("epochs", epochs), ("num_negs", num_negs), ("lr", lr), ("num_tokens", num_tokens)))
+    make = lambda X: CoreTriplesFactory.create(mapped_triples=torch.as_tensor(np.asarray(X), dtype=torch.long), num_entities=num_entities,
+                                               num_relations=num_relations, create_inverse_triples=True)   # NodePiece reads both directions
+    tf, inf = make(train_triples), make(inference_triples)
+    with _seeded(seed), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*(pin_memory|symbolic).*")
+        m = InductiveNodePiece(triples_factory=tf, inference_factory=inf, num_tokens=num_tokens, embedding_dim=dim, random_seed=seed).to(device)
+        loop = SLCWATrainingLoop(model=m, triples_factory=tf, optimizer=torch.optim.Adam(m.parameters(), lr=lr), mode="training",
+                                 negative_sampler_kwargs=dict(num_negs_per_pos=num_negs))
+        t0, c0 = time.perf_counter(), time.process_time()
+        losses = loop.train(triples_factory=tf, num_epochs=epochs, batch_size=batch_size, use_tqdm=progress, use_tqdm_batch=False, pin_memory=False)
+        train_s, cpu_s = time.perf_counter() - t0, time.process_time() - c0
+    return InductiveKGEScorer(m, "nodepiece", train_s, cpu_s, [float(l) for l in losses])

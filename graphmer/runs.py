@@ -21,7 +21,7 @@ from .evaluate import (
     KGEScorerAdapter, PriorScorer, fit_prior_weight, rank_queries, summarize, name_ceiling, extraction_scores, masked_predictions,
     collapse_checks, fill_and_parse, leaf_attention_by_distance)
 from .extract import build_kg, kg_dir_for, load_kg, input_files
-from .kge import train_kge
+from .kge import train_kge, train_inductive_kge
 from .models import GraphMER, GraphMERConfig
 from .ontology import ontology_dict, relation_vocab
 from .pretrain import prepare_data, batch_streams, frequency_baseline, objective, STATIC_SHAPES
@@ -42,7 +42,7 @@ __all__ = ['MODEL_KINDS', 'MODELS', 'VARIANTS', 'BASELINES', 'METRICS', 'PRIOR_S
            'extraction_figure']
 
 # %% ../nbs/19_runs.ipynb #990f8902
-MODEL_KINDS = ("graphmer", "ablation", "variant", "kge", "baseline")   # a variant trains like an ablation but is compared by naming its run, not as a baseline
+MODEL_KINDS = ("graphmer", "ablation", "variant", "kge", "inductive_kge", "baseline")   # a variant trains like an ablation but is compared by naming its run, not as a baseline
 
 @dataclass(frozen=True)
 class ModelSpec:
@@ -53,6 +53,7 @@ class ModelSpec:
     model: dict = field(default_factory=dict)  # variants (graphmer, ablations): GraphMERConfig settings that differ
     leaves: bool = True            # variants: the model reads the injected leaves (False: code tokens only, so no MNM)
     requires: tuple = ()           # (module, pip requirement) it needs beyond graphmer's dependencies, or ()
+    auto: bool = True              # baselines: part of evaluate.ipynb's baselines='auto' (False: only when named)
 
     def __post_init__(self):
         if self.kind not in MODEL_KINDS: raise ValueError(f"kind={self.kind!r}: choose one of {MODEL_KINDS}")
@@ -60,6 +61,7 @@ class ModelSpec:
 # %% ../nbs/19_runs.ipynb #35375132
 def _ablation_scorer(ev, name, split, q): return ev.name_scorer(ev.ablations[name], q, (ev.cfg.scoring,)) if name in ev.ablations else None
 def _kge_scorer(ev, name, split, q): return KGEScorerAdapter(ev.kge[name], q) if split == "transductive" and name in ev.kge else None
+def _inductive_kge_scorer(ev, name, split, q): return KGEScorerAdapter(ev.kge[name], q) if split == "inductive" and name in ev.kge else None
 def _frequency_scorer(ev, name, split, q): return FrequencyScorer(ev.train_triples, ev.tails, q)
 def _random_scorer(ev, name, split, q): return RandomScorer(len(ev.tails.ids), q, ev.cfg.seed)
 def _copy_scorer(ev, name, split, q): return CopyScorer(ev.train_triples, ev.tails, q, ev.main.tokenizer)
@@ -74,6 +76,7 @@ MODELS = {   # name -> ModelSpec, in display order
     "transe":    ModelSpec("kge", "TransE", _kge_scorer, requires=_PYKEEN),
     "rotate":    ModelSpec("kge", "RotatE", _kge_scorer, requires=_PYKEEN),
     "complex":   ModelSpec("kge", "ComplEx", _kge_scorer, requires=_PYKEEN),
+    "nodepiece": ModelSpec("inductive_kge", "InductiveNodePiece", _inductive_kge_scorer, requires=_PYKEEN, auto=False),   # inductive split; named only: near random here, 65 s of CPU (docs/results.md)
     "copy":      ModelSpec("baseline", "copy", _copy_scorer),       # names in the window, nearest the head first, then frequency
     "frequency": ModelSpec("baseline", "frequency", _frequency_scorer),
     "random":    ModelSpec("baseline", "random", _random_scorer),
@@ -609,10 +612,10 @@ class EvalConfig(Parameters):
     split: str = "both"          # 'inductive' (held-out files), 'transductive' (held-out triples) or 'both'
     candidates: str = "range"    # headline candidate set: 'range' (entities of the relation's range type) or 'all'; both are computed
     k: int = 5                   # tails shown per worked example and proposed per (head, relation) in fact extraction (also reported at 1)
-    baselines: str = "auto"      # comma-separated names of BASELINES; 'auto': all (KGE ones if PyKEEN is installed); 'none'
+    baselines: str = "auto"      # comma-separated names of BASELINES; 'auto': all but nodepiece (KGE ones if PyKEEN is installed); 'none'
     max_queries: int = 500       # link-prediction queries per split (a seeded sample of the answerable test triples)
     scoring: str = "mean"        # tail score: 'mean' (length-normalised) or 'sum' of its tokens' log-probabilities
-    kge_epochs: int = 0          # training epochs of TransE / RotatE / ComplEx (0: each model's tuned default, graphmer.kge.KGE_DEFAULTS)
+    kge_epochs: int = 0          # training epochs of TransE / RotatE / ComplEx / InductiveNodePiece (0: each model's default, graphmer.kge.KGE_DEFAULTS, NODEPIECE_DEFAULTS)
     heldout_windows: int = 1000  # held-out test windows for MLM/MNM accuracy and perplexity (0: all of them)
     parse_files: int = 50        # held-out Python test files masked, filled by each model and parsed (a collapse check; 0: none)
     device: str = "auto"         # 'auto' (a CUDA GPU if present), 'cpu', 'cuda', 'cuda:N'
@@ -653,7 +656,7 @@ class EvalConfig(Parameters):
     @property
     def baseline_names(self) -> list[str]:
         "The baselines to score, in display order ('auto': every one whose requirements are installed)."
-        if self.baselines == "auto": return [b for b in BASELINES if not MODELS[b].requires or _installed(MODELS[b].requires[0])]
+        if self.baselines == "auto": return [b for b in BASELINES if MODELS[b].auto and (not MODELS[b].requires or _installed(MODELS[b].requires[0]))]
         if self.baselines in ("none", ""): return []
         names = [b.strip() for b in self.baselines.split(",") if b.strip()]
         return [b for b in BASELINES if b in names] + [b for b in names if b not in BASELINES]
@@ -766,16 +769,30 @@ def train_baselines(self: Evaluation) -> dict:
     for name in names:
         self.ablations[name] = load_run(ablation_dir(self.main, name), dev)
         self.checks[f"ablation {name}"] = check_val_loss(self.ablations[name], dev)
-    kge = [b for b in self.baselines if MODELS[b].kind == "kge"]
-    if kge and "transductive" in self.splits:
-        rv, tt = relation_vocab(), self.train_triples
-        ti = np.stack([tails.ids.get_indexer(tt["head"]), tt["relation"].map(rv).to_numpy(), tails.ids.get_indexer(tt["tail"])], 1)
-        ti = np.unique(ti[(ti >= 0).all(1)], axis=0)
-        for name in kge:
-            self.kge[name] = train_kge(ti, len(tails.ids), max(rv.values()) + 1, model=name, epochs=c.kge_epochs or None, seed=c.seed,
-                                       device=str(dev), progress=bool(c.progress))
-            self.kge_info[name] = dict(train_s=round(self.kge[name].train_s, 1), final_loss=float(self.kge[name].losses[-1]), epochs=len(self.kge[name].losses))
+    kge = [b for b in self.baselines if MODELS[b].kind == "kge" and "transductive" in self.splits] \
+          + [b for b in self.baselines if MODELS[b].kind == "inductive_kge" and "inductive" in self.splits]
+    rv = relation_vocab(); nr = max(rv.values()) + 1
+    ids = lambda t: np.unique((x := np.stack([tails.ids.get_indexer(t["head"]), t["relation"].map(rv).to_numpy(), tails.ids.get_indexer(t["tail"])], 1))[(x >= 0).all(1)], axis=0)
+    ti = ids(self.train_triples) if kge else None
+    for name in kge:
+        if MODELS[name].kind == "inductive_kge":    # the held-out files' facts other than the queries, read at test time: what an inductive model may see
+            q = self.queries["inductive"]
+            drop = np.concatenate([ids(self.held), np.stack([q.head, q.rel, q.tail], 1)]) if len(self.held) else np.stack([q.head, q.rel, q.tail], 1)
+            allt = ids(self.kg.triples)
+            inference = allt[~_rows_in(allt, drop)]
+            self.kge[name] = train_inductive_kge(ti, inference, len(tails.ids), nr, epochs=c.kge_epochs or None, seed=c.seed, device=str(dev), progress=bool(c.progress))
+            self.checks[f"{name} inference graph"] = dict(triples=len(inference), training_triples=len(ti), queries_left_out=int(_rows_in(allt, drop).sum()))
+        else:
+            self.kge[name] = train_kge(ti, len(tails.ids), nr, model=name, epochs=c.kge_epochs or None, seed=c.seed, device=str(dev), progress=bool(c.progress))
+        self.kge_info[name] = dict(train_s=round(self.kge[name].train_s, 1), final_loss=float(self.kge[name].losses[-1]), epochs=len(self.kge[name].losses))
     return self.kge_info
+
+def _rows_in(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    "Which rows of the (n, 3) id array `a` occur in `b`."
+    if not len(a) or not len(b): return np.zeros(len(a), bool)
+    ne, nr = int(max(a[:, [0, 2]].max(), b[:, [0, 2]].max())) + 1, int(max(a[:, 1].max(), b[:, 1].max())) + 1
+    key = lambda x: (x[:, 0].astype(np.int64) * nr + x[:, 1]) * ne + x[:, 2]      # one int64 per (head, relation, tail)
+    return np.isin(key(a), key(b))
 
 # %% ../nbs/19_runs.ipynb #cdf76937
 @patch
