@@ -781,10 +781,11 @@ def train_baselines(self: Evaluation) -> dict:
             allt = ids(self.kg.triples)
             inference = allt[~_rows_in(allt, drop)]
             self.kge[name] = train_inductive_kge(ti, inference, len(tails.ids), nr, epochs=c.kge_epochs or None, seed=c.seed, device=str(dev), progress=bool(c.progress))
-            self.checks[f"{name} inference graph"] = dict(triples=len(inference), training_triples=len(ti), queries_left_out=int(_rows_in(allt, drop).sum()))
+            graph = dict(inference_triples=len(inference), training_triples=len(ti), left_out=int(_rows_in(allt, drop).sum()))
         else:
             self.kge[name] = train_kge(ti, len(tails.ids), nr, model=name, epochs=c.kge_epochs or None, seed=c.seed, device=str(dev), progress=bool(c.progress))
-        self.kge_info[name] = dict(train_s=round(self.kge[name].train_s, 1), final_loss=float(self.kge[name].losses[-1]), epochs=len(self.kge[name].losses))
+            graph = {}
+        self.kge_info[name] = dict(train_s=round(self.kge[name].train_s, 1), final_loss=float(self.kge[name].losses[-1]), epochs=len(self.kge[name].losses)) | graph
     return self.kge_info
 
 def _rows_in(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -6,12 +6,11 @@ Docs: https://graphmer.github.io/graphmer/sweep.html.md"""
 
 # %% ../nbs/23_sweep.ipynb #3d5640e8
 from __future__ import annotations
-import hashlib, itertools, json, time
+import hashlib, itertools, json
 from dataclasses import dataclass, asdict, fields
 from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
-from fastcore.basics import patch
 from .core import atomic_write_text, project_path
 from .runs import Parameters, RunConfig, Training, run_id
 
