@@ -66,7 +66,7 @@ def main():
                 row = dict(split=s, model=m, against=b, mrr=float(reciprocal_ranks(x.to_numpy()).mean()), against_mrr=float(reciprocal_ranks(y.to_numpy()).mean()),
                            difference=v["difference"], ci=[v["ci_low"], v["ci_high"]], verdict=v["verdict"], queries=x.shape[1])
                 if len(mm) > 1 or len(bb) > 1:
-                    mrrs = lambda z: [float(np.mean(1.0 / z.loc[k].to_numpy(dtype=np.float64))) for k in z.index]
+                    mrrs = lambda z: [float(reciprocal_ranks(z.loc[k].to_numpy()).mean()) for k in z.index]
                     row |= dict(seeds=mm, mrr_per_seed=mrrs(x), mrr_seed_sd=float(np.std(mrrs(x), ddof=1)) if len(mm) > 1 else 0.0,
                                 against_seeds=bb, against_mrr_per_seed=mrrs(y),
                                 verdict_per_seed=[paired_verdict(x.iloc[i].to_numpy(), (y.iloc[i] if len(y) == len(x) else y).to_numpy())["verdict"] for i in range(len(x))])

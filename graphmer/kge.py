@@ -88,7 +88,7 @@ class KGEScorer:
         "(Q, num_entities) scores of every entity as the head of `(?, relations[i], tails[i])`."
         return self._score("head", relations, tails)
 
-    def __repr__(self): return f"KGEScorer({self.name}, {self.num_entities} entities, trained {self.train_s:.1f}s)"
+    def __repr__(self): return f"{type(self).__name__}({self.name}, {self.num_entities} entities, trained {self.train_s:.1f}s)"
 
 # %% ../nbs/16_kge.ipynb #8b79eeef
 @contextlib.contextmanager
@@ -145,12 +145,8 @@ def train_kge(train_triples,              # (n, 3) int array of (head, relation,
 # %% ../nbs/16_kge.ipynb #c46b3fe5
 NODEPIECE_DEFAULTS = dict(epochs=5, num_negs=4, lr=0.005, num_tokens=12)   # InductiveNodePiece's settings unless told otherwise
 
-class InductiveKGEScorer:
-    "A trained PyKEEN `InductiveNodePiece` scoring every entity as the tail of a query, each entity represented by the relations around it in the inference graph (no embedding of its own, so it scores entities it never trained on)."
-    def __init__(self, model, name: str, train_s: float, cpu_s: float, losses: list, max_elems: int = 2**25):
-        self.model, self.name, self.train_s, self.cpu_s, self.losses = model, name, train_s, cpu_s, losses
-        self.num_entities, self.max_elems = model.num_entities, max_elems
-
+class InductiveKGEScorer(KGEScorer):
+    "A trained PyKEEN `InductiveNodePiece` scoring every entity as the tail of a query, each entity represented by the relations around it in the inference graph (no embedding of its own, so it scores entities it never trained on); tails only."
     def score_tails(self, heads, relations) -> torch.Tensor:
         "(Q, num_entities) scores of every entity of the inference graph as the tail of `(heads[i], relations[i], ?)`."
         h, r = (torch.as_tensor(np.asarray(v), dtype=torch.long).reshape(-1) for v in (heads, relations))
@@ -160,7 +156,7 @@ class InductiveKGEScorer:
                 out.append(m.score_t(torch.stack([h[i:i + chunk], r[i:i + chunk]], 1).to(m.device), mode="testing").float().cpu())
         return torch.cat(out) if out else torch.empty(0, self.num_entities)
 
-    def __repr__(self): return f"InductiveKGEScorer({self.name}, {self.num_entities} entities, trained {self.train_s:.1f}s)"
+    def score_heads(self, relations, tails): raise NotImplementedError("InductiveNodePiece here scores tails only (the evaluation's queries are (head, relation, ?))")
 
 def train_inductive_kge(train_triples,            # (n, 3) ids of the training graph
                         inference_triples,        # (m, 3) ids of the graph the test entities are read from (training facts and the held-out files' other facts)

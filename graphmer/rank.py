@@ -99,7 +99,6 @@ def reciprocal_ranks(ranks) -> np.ndarray:
     if r.ndim > 2: raise ValueError(f"ranks must be (queries,) or (seeds, queries): got shape {r.shape}")
     return (1.0 / r).mean(0) if r.ndim == 2 else 1.0 / r.reshape(-1)
 
-#| export
 def bootstrap_mrr(ranks,              # (Q,) 1-based ranks of one model, or (S, Q) of S seeds (reciprocal ranks averaged per query)
                   other=None,         # (Q,) or (S, Q) ranks of another model on the same queries: the CI of MRR(ranks) - MRR(other)
                   n_boot: int = 2000, level: float = 0.95, seed: int = 0,

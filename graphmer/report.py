@@ -414,13 +414,12 @@ def sweep_records(runs_dir="runs") -> list[dict]:
 def sweep_section(sweeps: list[dict]) -> str:
     "The index's section of sweeps: for each, its command, a table of its runs best first and the comparison figure (graphmer.sweep.sweep_figure)."
     from plotly.offline import get_plotlyjs
-    from graphmer.sweep import sweep_figure
+    from graphmer.sweep import SWEEP_COLUMNS, best_first, sweep_figure
     parts = [f'<h2 id="sweeps">Sweeps</h2><p>{len(sweeps)} grid{"s" * (len(sweeps) != 1)} over <code>nbs/train.ipynb</code>\'s parameters '
              "(<code>graphmer sweep</code>), each run ranked on the validation split only.</p><script>" + get_plotlyjs() + "</script>"]
     for i, s in enumerate(sweeps):
         m, rev = s["metric"], s["better"] == "max"
-        rows = sorted(s["rows"], key=lambda r: (r.get(m) is None, -(r.get(m) or 0) if rev else (r.get(m) or 0)))
-        head = list(s["grid"]) + ["val_loss", "val_mlm_acc", "val_mnm_acc", "val_mnm_tail_acc", "steps", "wall_s", "run"]
+        rows, head = best_first(s["rows"], m), list(s["grid"]) + list(SWEEP_COLUMNS) + ["run"]
         body = [[html.escape(str(r.get(k))) if k in s["grid"] or k == "run" else _fmt(r.get(k)) for k in head] for r in rows]
         parts.append(f"<h3>{html.escape(s['name'])}</h3><p class=\"gm-meta\">ranked by <b>{html.escape(m)}</b> ({'higher' if rev else 'lower'} is better); "
                      f"rerun: <code>{html.escape(s.get('command', ''))}</code></p>" + _table(head, body, ["gm-best" if j == 0 else "" for j in range(len(body))], cls="gm-compare")

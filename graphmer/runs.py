@@ -771,22 +771,24 @@ def train_baselines(self: Evaluation) -> dict:
         self.checks[f"ablation {name}"] = check_val_loss(self.ablations[name], dev)
     kge = [b for b in self.baselines if MODELS[b].kind == "kge" and "transductive" in self.splits] \
           + [b for b in self.baselines if MODELS[b].kind == "inductive_kge" and "inductive" in self.splits]
-    rv = relation_vocab(); nr = max(rv.values()) + 1
-    ids = lambda t: np.unique((x := np.stack([tails.ids.get_indexer(t["head"]), t["relation"].map(rv).to_numpy(), tails.ids.get_indexer(t["tail"])], 1))[(x >= 0).all(1)], axis=0)
-    ti = ids(self.train_triples) if kge else None
+    nr = max(relation_vocab().values()) + 1
+    ti = _id_triples(self.train_triples, tails) if kge else None
     for name in kge:
         if MODELS[name].kind == "inductive_kge":    # the held-out files' facts other than the queries, read at test time: what an inductive model may see
-            q = self.queries["inductive"]
-            drop = np.concatenate([ids(self.held), np.stack([q.head, q.rel, q.tail], 1)]) if len(self.held) else np.stack([q.head, q.rel, q.tail], 1)
-            allt = ids(self.kg.triples)
-            inference = allt[~_rows_in(allt, drop)]
-            self.kge[name] = train_inductive_kge(ti, inference, len(tails.ids), nr, epochs=c.kge_epochs or None, seed=c.seed, device=str(dev), progress=bool(c.progress))
-            graph = dict(inference_triples=len(inference), training_triples=len(ti), left_out=int(_rows_in(allt, drop).sum()))
+            q, allt = self.queries["inductive"], _id_triples(self.kg.triples, tails)
+            out = _rows_in(allt, np.concatenate([_id_triples(self.held, tails), np.stack([q.head, q.rel, q.tail], 1)]))
+            self.kge[name] = train_inductive_kge(ti, allt[~out], len(tails.ids), nr, epochs=c.kge_epochs or None, seed=c.seed, device=str(dev), progress=bool(c.progress))
+            graph = dict(inference_triples=int((~out).sum()), training_triples=len(ti), left_out=int(out.sum()))
         else:
             self.kge[name] = train_kge(ti, len(tails.ids), nr, model=name, epochs=c.kge_epochs or None, seed=c.seed, device=str(dev), progress=bool(c.progress))
             graph = {}
         self.kge_info[name] = dict(train_s=round(self.kge[name].train_s, 1), final_loss=float(self.kge[name].losses[-1]), epochs=len(self.kge[name].losses)) | graph
     return self.kge_info
+
+def _id_triples(t: pd.DataFrame, tails) -> np.ndarray:
+    "The distinct (head, relation, tail) id rows of triples `t` (entity indices of `tails`, relation ids), those of unknown entities left out."
+    x = np.stack([tails.ids.get_indexer(t["head"]), t["relation"].map(relation_vocab()).to_numpy(), tails.ids.get_indexer(t["tail"])], 1)
+    return np.unique(x[(x >= 0).all(1)], axis=0)
 
 def _rows_in(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     "Which rows of the (n, 3) id array `a` occur in `b`."
@@ -914,13 +916,13 @@ def reference_note(self: Evaluation, ref: dict|None = None) -> str:
     if not ref: return f"The GPU reference's results (`{GPU_REFERENCE}`) are not here: see docs/results.md in the repository."
     name = self._row_name(self.main) + PRIOR_SUFFIX
     if not all(name in self.results.get(s, {}) for s in self.splits): name = self._row_name(self.main)   # prior='none'
-    kg, s0 = Path(self.main.config["data"]["kg_dir"]).name, self.main.summary
+    kg, s0 = Path(self.main.config["data"]["kg_dir"]).name, self.main.summary   # a finished run: steps and device are there
     rows = [f"{s} **{self.results[s][name]['mrr']:.3f}** against **{ref[s]['mrr']:.3f}** ({self.results[s][name]['mrr'] / ref[s]['mrr']:.0%} of it)"
             for s in self.splits if s in ref]
     same = kg == GPU_REFERENCE_KG
     return (f"**Against the GPU reference** (the README's GPU recipe: `half_bias`, 15,000 steps × 64 on one H200, three seeds, "
-            f"{next(iter(ref.values()))['queries']:,} queries per split; docs/results.md): this run (`{name}`, {s0.get('steps', '?'):,} steps on "
-            f"{s0.get('device', '?')}, {self.cfg.max_queries:,} queries per split) reaches " + "; ".join(rows) + ". "
+            f"{next(iter(ref.values()))['queries']:,} queries per split; docs/results.md): this run (`{name}`, {s0['steps']:,} steps on "
+            f"{s0['device']}, {self.cfg.max_queries:,} queries per split) reaches " + "; ".join(rows) + ". "
             + ("Same KG, so the same kind of queries; a smaller sample of them." if same else
                f"**Not comparable**: this run's KG is `{kg}`, the reference's `{GPU_REFERENCE_KG}`."))
 

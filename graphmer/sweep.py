@@ -15,7 +15,8 @@ from .core import atomic_write_text, project_path
 from .runs import Parameters, RunConfig, Training, run_id
 
 # %% auto #0
-__all__ = ['SWEEP_METRICS', 'SWEEP_OWN', 'SWEEP_COLUMNS', 'SweepConfig', 'train_run', 'Sweep', 'sweep_command', 'sweep_figure']
+__all__ = ['SWEEP_METRICS', 'SWEEP_OWN', 'SWEEP_COLUMNS', 'SweepConfig', 'train_run', 'best_first', 'Sweep', 'sweep_command',
+           'sweep_figure']
 
 # %% ../nbs/23_sweep.ipynb #635d0129
 SWEEP_METRICS = {"val_loss": "min", "val_mlm_acc": "max", "val_mnm_acc": "max", "val_mnm_tail_acc": "max"}   # validation metric -> better when
@@ -82,6 +83,11 @@ def train_run(cfg: RunConfig) -> dict:
 
 SWEEP_COLUMNS = ("val_loss", "val_mlm_acc", "val_mnm_acc", "val_mnm_tail_acc", "steps", "wall_s")   # what the table keeps of each run's summary
 
+def best_first(rows: list[dict], metric: str) -> list[dict]:
+    "`rows` of a sweep ordered best first by `metric` (runs without it, None or NaN, last; ties keep their order)."
+    sign, missing = (1 if SWEEP_METRICS[metric] == "min" else -1), lambda v: v is None or v != v
+    return sorted(rows, key=lambda r: (missing(r.get(metric)), 0 if missing(r.get(metric)) else sign * r[metric]))
+
 class Sweep:
     "The runs of a `SweepConfig`: train what is not finished, rank on the validation metric."
     def __init__(self, cfg: SweepConfig): self.cfg, self.path, self.rows = cfg, cfg.path, []
@@ -102,7 +108,7 @@ class Sweep:
 
     def table(self) -> pd.DataFrame:
         "One row per run, best first by the sweep's metric."
-        return pd.DataFrame(self.rows).sort_values(self.cfg.metric, ascending=SWEEP_METRICS[self.cfg.metric] == "min", kind="stable").reset_index(drop=True)
+        return pd.DataFrame(best_first(self.rows, self.cfg.metric))
 
     def best(self) -> dict:
         "The best run's row."
