@@ -13,11 +13,19 @@ export PYTHONPATH=/tmp/site:$PWD PYTHONUNBUFFERED=1
 K=data/gpu/kg/python-stdlib-a87328b6; R=$PWD/runs/long; STEPS=${STEPS:-15000}; mkdir -p $R
 RUNS=${RUNS:-"hd-s0:half_decay:0 nd-s0:no_decay:0 hb-s0:half_bias:0"}; WORKERS=${WORKERS:-4}
 PAIRS=${PAIRS:-hd-s0:nd-s0,hb-s0:nd-s0,hb-s0:hd-s0}; DIRS=$(for spec in $RUNS; do echo -n "$R/${spec%%:*} "; done)
-# the small files come back in small.tgz; WEIGHTS=1 also sends each finished run's model.safetensors in 15 MB parts (the device tool
-# returns files of at most 16 MiB): put them back together with `cat NAME.safetensors.part-* > runs/.../NAME/model.safetensors`
+# the small files come back in small.tgz; WEIGHTS=1 also sends finished runs' model.safetensors in 15 MB parts: put them back
+# together with `cat NAME.safetensors.part-* > runs/.../NAME/model.safetensors`. The device tool returns at most 8 files of
+# 16 MiB, 64 MiB in all, so a call sends the weights of the first runs that fit (two `tiny` runs) and names the others;
+# `bash benchmarks/gpu_long_schedule.sh weights NAME...` (the machine still warm) sends those.
 pack() { (cd $R && tar czf $OUT/small.tgz --exclude=checkpoints --exclude=at --exclude='*.safetensors' --exclude='*.parquet' */ *.log 2>/dev/null)
-  if [ "${WEIGHTS:-0}" = 1 ]; then for d in $DIRS; do [ -f $d/model.safetensors ] && split -b 15M -d $d/model.safetensors $OUT/$(basename $d).safetensors.part-; done; fi
-  ls -la $OUT; }
+  [ "${WEIGHTS:-0}" = 1 ] && send_weights $DIRS; ls -la $OUT; }
+send_weights() { local used=$(du -b $OUT/small.tgz 2>/dev/null | cut -f1) files=$(ls $OUT | wc -l) left=""
+  for d in "$@"; do f=$d/model.safetensors; [ -f $f ] || continue; size=$(stat -c %s $f); parts=$(( (size + 15728639) / 15728640 ))
+    if [ $(( used + size )) -le $(( 64 * 1048576 - 65536 )) ] && [ $(( files + parts )) -le 8 ]; then
+      split -b 15M -d $f $OUT/$(basename $d).safetensors.part-; used=$(( used + size )); files=$(( files + parts ))
+    else left="$left $(basename $d)"; fi; done
+  [ -n "$left" ] && echo "weights not sent (over the 64 MiB / 8 files a call returns): send them with: bash benchmarks/gpu_long_schedule.sh weights$left"; true; }
+if [ "$1" = weights ]; then shift; send_weights $(for n in "$@"; do echo $R/$n; done); ls -la $OUT; exit 0; fi
 if [ "$1" = eval ]; then
   python3 benchmarks/mrr_curve.py $DIRS --max-queries ${Q:-2000} --curve-queries ${CQ:-1000} --device cuda \
      --pairs $PAIRS --out $OUT/mrr_curve.json \

@@ -919,11 +919,11 @@ def reference_note(self: Evaluation, ref: dict|None = None) -> str:
     kg, s0 = Path(self.main.config["data"]["kg_dir"]).name, self.main.summary   # a finished run: steps and device are there
     rows = [f"{s} **{self.results[s][name]['mrr']:.3f}** against **{ref[s]['mrr']:.3f}** ({self.results[s][name]['mrr'] / ref[s]['mrr']:.0%} of it)"
             for s in self.splits if s in ref]
-    same = kg == GPU_REFERENCE_KG
+    same, n_ref = kg == GPU_REFERENCE_KG, next(iter(ref.values()))["queries"]
     return (f"**Against the GPU reference** (the README's GPU recipe: `half_bias`, 15,000 steps × 64 on one H200, three seeds, "
-            f"{next(iter(ref.values()))['queries']:,} queries per split; docs/results.md): this run (`{name}`, {s0['steps']:,} steps on "
+            f"{n_ref:,} queries per split; docs/results.md): this run (`{name}`, {s0['steps']:,} steps on "
             f"{s0['device']}, {self.cfg.max_queries:,} queries per split) reaches " + "; ".join(rows) + ". "
-            + ("Same KG, so the same kind of queries; a smaller sample of them." if same else
+            + (f"Same KG, so the same kind of queries; {'a smaller sample of them' if self.cfg.max_queries < n_ref else 'as many of them'}." if same else
                f"**Not comparable**: this run's KG is `{kg}`, the reference's `{GPU_REFERENCE_KG}`."))
 
 # %% ../nbs/19_runs.ipynb #db2485a7
