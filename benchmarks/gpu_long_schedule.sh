@@ -1,16 +1,14 @@
 #!/bin/bash
 # issue 14, a longer schedule: runs of the README GPU recipe at STEPS steps side by side, every checkpoint kept; resumable.
-# On the GPU machine (the `device` tool), with wheels of what that machine lacks (tree-sitter and its grammars, fastcore, plotly) in .whl/
-# and the KG (with its prepared samples) in data/gpu/kg:
+# On the GPU machine (the `device` tool), with the wheels and the KG that benchmarks/gpu_env.sh names:
 #   bash benchmarks/gpu_long_schedule.sh 540            # job 1: prepare the data, train until SIGTERM at 540 s
 #   bash benchmarks/gpu_long_schedule.sh 480 resume     # job 2: resume the runs to their last step
 #   bash benchmarks/gpu_long_schedule.sh eval           # score the runs and every checkpoint (benchmarks/mrr_curve.py)
 # RUNS names the runs as name:variant:seed (default: seed 0 of half_decay, no_decay, half_bias, as in docs/results.md);
 # the second round ran RUNS="hb-s1:half_bias:1 hb-s2:half_bias:2 nd-s1:no_decay:1 nd-s2:no_decay:2 to-s0:text_only:0" WORKERS=3 CQ=0
 # with PAIRS naming the pairs to compare (a:b,...); CQ=0 scores only the finished runs.
-python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl || exit 1
-export PYTHONPATH=/tmp/site:$PWD PYTHONUNBUFFERED=1
-K=data/gpu/kg/python-stdlib-a87328b6; R=$PWD/runs/long; STEPS=${STEPS:-15000}; mkdir -p $R
+. benchmarks/gpu_env.sh
+K=$GPU_KG; R=$PWD/runs/long; STEPS=${STEPS:-15000}; mkdir -p $R
 RUNS=${RUNS:-"hd-s0:half_decay:0 nd-s0:no_decay:0 hb-s0:half_bias:0"}; WORKERS=${WORKERS:-4}
 PAIRS=${PAIRS:-hd-s0:nd-s0,hb-s0:nd-s0,hb-s0:hd-s0}; DIRS=$(for spec in $RUNS; do echo -n "$R/${spec%%:*} "; done)
 # the small files come back in small.tgz; WEIGHTS=1 also sends finished runs' model.safetensors in 15 MB parts: put them back

@@ -52,7 +52,7 @@ CROSS_DEVICE_RTOL = 1e-3   # trained on another kind (a GPU's bf16 against a CPU
 
 def val_loss_rtol(run: Run, device="cpu") -> float:
     "The relative tolerance `check_val_loss` allows: `SAME_DEVICE_RTOL` where the run was trained on this kind of device (its summary's `device`), else `CROSS_DEVICE_RTOL`."
-    return SAME_DEVICE_RTOL if str(run.summary.get("device", "cpu")).split(":")[0] == torch.device(device).type else CROSS_DEVICE_RTOL
+    return SAME_DEVICE_RTOL if torch.device(run.summary.get("device", "cpu")).type == torch.device(device).type else CROSS_DEVICE_RTOL
 
 def check_val_loss(run: Run, device="cpu", rtol: float|None = None) -> dict:
     "Recompute the validation loss of the loaded checkpoint; raise if it differs from the one recorded at training time by more than `rtol` (default: `val_loss_rtol`)."
