@@ -20,16 +20,16 @@ from graphmer.batch import ROOT_SLOT
 from graphmer.data import Collator, LeafyChainDataset
 from graphmer.models import GraphMER, GraphMERConfig
 from graphmer.ontology import relation_vocab
-from graphmer.pretrain import STATIC_SHAPES, objective
+from graphmer.pretrain import objective, static_shapes
 from graphmer.tokenizer import CodeTokenizer
 from graphmer.trainers import Trainer, TrainConfig, resolve_config
 
 SIZES = dict(tiny=GraphMERConfig.tiny, base=GraphMERConfig.base)
 
-def batches(samples_dir, vocab, bs, layout, n, seed=0, static=False):
-    "n real training batches of `bs` samples (masked as in training; `static`: padded as compiled training pads them), collated on the host, pinned."
-    ds = LeafyChainDataset(samples_dir, "train", shuffle=True, seed=seed); ds.set_epoch(0)
-    coll = Collator(vocab, layout, seed=seed, **(STATIC_SHAPES if static else dict(index_multiple=64)))
+def batches(samples_dir, vocab, bs, layout, n, seed=0, static=False, group=0):
+    "n real training batches of `bs` samples (masked as in training; `static`: padded as compiled training pads them; `group`: length-grouped batches, `RunConfig.group_batches`), collated on the host, pinned."
+    ds = LeafyChainDataset(samples_dir, "train", shuffle=True, seed=seed, group_batches=group, batch_size=bs); ds.set_epoch(0)
+    coll = Collator(vocab, layout, seed=seed, **(static_shapes(group) if static else dict(index_multiple=64)))
     it, out = iter(ds), []
     t = time.perf_counter()
     for _ in range(n): out.append(coll([next(it) for _ in range(bs)]))
@@ -51,14 +51,14 @@ def timed(step, n_warm, n_steps):
         t = time.perf_counter(); step(n_warm + i); sync(); times.append(time.perf_counter() - t)
     return statistics.median(times), times
 
-def graphmer_row(size, layout, impl, compile_, bs, data, vocab, n_rel, a, work):
+def graphmer_row(size, layout, impl, compile_, bs, data, vocab, n_rel, a, work, group=0):
     torch._dynamo.reset(); torch.manual_seed(0)
     if torch.cuda.is_available(): torch.cuda.reset_peak_memory_stats()
     cfg = SIZES[size](vocab, num_relations=n_rel, attn_impl=impl)
     model = GraphMER(cfg)
     tc, _ = resolve_config(TrainConfig(steps=10**6, batch_size=bs, warmup=10, device=a.device, bf16=True, compile=compile_, eval_every=10**6,
                                        save_every=10**6, save_every_minutes=0), 10**6)
-    tr = Trainer(model, objective, lambda e: [], lambda b: [], tc, work / f"{size}-{layout}-{impl}-{compile_}-{bs}", progress=False)
+    tr = Trainer(model, objective, lambda e: [], lambda b: [], tc, work / f"{size}-{layout}-{impl}-{compile_}-{bs}-{group}", progress=False)
     bl, loader_rate = data
     step_s, times = timed(lambda i: tr.train_step([bl[i % len(bl)]]), a.warmup + (10 if compile_ or impl == "flex" else 0), a.steps)
     Ns = [b["input_ids"].shape[1] for b in bl]
@@ -69,7 +69,7 @@ def graphmer_row(size, layout, impl, compile_, bs, data, vocab, n_rel, a, work):
     N = statistics.mean(Ns)
     emb = model.tok_emb.weight.numel() + (model.pos_emb.weight.numel() if model.pos_emb is not None else 0)
     f = flops(cfg.layers, cfg.hidden, vocab, model.num_parameters() - emb, bs, N, lm)
-    return dict(model="GraphMER-SE", size=size, layout=layout, attention=impl, compiled=compile_, batch=bs, positions_mean=round(N, 1),
+    return dict(model="GraphMER-SE", size=size, layout=layout, attention=impl, compiled=compile_, batch=bs, group_batches=group, positions_mean=round(N, 1),
                 padding_share=round(1 - valid / (bs * N), 3), step_ms=round(step_s * 1e3, 2), tokens_per_s=round(valid / step_s),
                 root_tokens_per_s=round(roots / step_s), positions_per_s=round(bs * N / step_s), mfu=round(f / step_s / a.peak, 4),
                 peak_mem_mb=round(torch.cuda.max_memory_allocated() / 2**20) if torch.cuda.is_available() else None, loader_samples_per_s=round(loader_rate),
@@ -106,7 +106,8 @@ def main():
     ap.add_argument("--peak", type=float, default=790e12, help="peak bf16 FLOP/s for the MFU")
     ap.add_argument("--runs", default="tiny:compact:eager:0:64,tiny:compact:eager:0:256,tiny:compact:eager:1:64,tiny:compact:eager:1:256,"
                     "tiny:full:eager:0:64,tiny:full:flex:0:64,base:compact:eager:0:64,base:compact:eager:0:256,base:compact:eager:1:64,"
-                    "base:compact:eager:1:256,base:full:flex:0:64", help="size:layout:attention:compile:batch, comma-separated")
+                    "base:compact:eager:1:256,base:full:flex:0:64", help="size:layout:attention:compile:batch[:group], comma-separated (group: length-grouped batches, "
+                    "sorted within groups of this many batches; RunConfig.group_batches)")
     ap.add_argument("--bert", default="tiny:64,tiny:256,base:64,base:256", help="size:batch of the BERT rows (positions: the median compact N)")
     a = ap.parse_args()
     data = Path(a.data); out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
@@ -125,19 +126,19 @@ def main():
         (out / "gpu_throughput.json").write_text(json.dumps(dict(meta=meta, rows=rows), indent=2))
     for spec in filter(None, a.bert.split(",")):
         size, bs = spec.split(":"); bs = int(bs)
-        if ("compact", bs, False) not in cache: cache["compact", bs, False] = batches(data / "samples", vocab, bs, "compact", 12)
-        N = int(statistics.median(b["input_ids"].shape[1] for b in cache["compact", bs, False][0]))
+        if ("compact", bs, False, 0) not in cache: cache["compact", bs, False, 0] = batches(data / "samples", vocab, bs, "compact", 12)
+        N = int(statistics.median(b["input_ids"].shape[1] for b in cache["compact", bs, False, 0][0]))
         rows.append(bert_row(size, bs, N, vocab, a)); print(rows[-1], flush=True); save()
     for spec in a.runs.split(","):
-        size, layout, impl, comp, bs = spec.split(":"); bs = int(bs)
-        key = (layout, bs, comp == "1")
-        if key not in cache: cache[key] = batches(data / "samples", vocab, bs, layout, 12, static=comp == "1")
-        rows.append(graphmer_row(size, layout, impl, comp == "1", bs, cache[key], vocab, n_rel, a, out / "work")); print(rows[-1], flush=True); save()
+        size, layout, impl, comp, bs, *g = spec.split(":"); bs, g = int(bs), int(g[0]) if g else 0
+        key = (layout, bs, comp == "1", g)
+        if key not in cache: cache[key] = batches(data / "samples", vocab, bs, layout, 12, static=comp == "1", group=g)
+        rows.append(graphmer_row(size, layout, impl, comp == "1", bs, cache[key], vocab, n_rel, a, out / "work", g)); print(rows[-1], flush=True); save()
     save()
-    print("| model | size | layout | attention | compiled | batch | N | step ms | tokens/s | root tokens/s | MFU | peak MB | × BERT |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| model | size | layout | attention | compiled | batch | grouped | N | step ms | tokens/s | root tokens/s | MFU | peak MB | × BERT |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['model']} | {r['size']} | {r['layout']} | {r['attention']} | {'yes' if r['compiled'] else 'no'} | {r['batch']} | {r['positions_mean']:.0f} | "
+        print(f"| {r['model']} | {r['size']} | {r['layout']} | {r['attention']} | {'yes' if r['compiled'] else 'no'} | {r['batch']} | {r.get('group_batches') or '-'} | {r['positions_mean']:.0f} | "
               f"{r['step_ms']} | {r['tokens_per_s']:,} | {r['root_tokens_per_s']:,} | {r['mfu']:.1%} | {r['peak_mem_mb'] or '-'} | {r.get('ratio_to_bert_tokens', '')} |")
 
 if __name__ == "__main__":

@@ -45,9 +45,13 @@ def sample_usage(pid: int, csv_path: Path, stop: threading.Event, every: float =
     with open(csv_path, "a") as f:
         if new: f.write("time,gpu_util,gpu_mem_mb,rss_mb\n")
         while not stop.wait(every):
-            try:
-                p = psutil.Process(pid); rss = sum(q.memory_info().rss for q in [p] + p.children(recursive=True)) / 2**20
-            except psutil.Error: break
+            try: p = psutil.Process(pid); procs = [p] + p.children(recursive=True)
+            except psutil.Error: break                     # the job itself has ended
+            rss = 0
+            for q in procs:                                # a child (a loader worker, a compile worker) may end while it is read
+                try: rss += q.memory_info().rss
+                except psutil.Error: pass
+            rss /= 2**20
             u, m = gpu(); f.write(f"{time.time():.1f},{u},{m if m == '' else round(m)},{rss:.0f}\n"); f.flush()
 
 def kg_record(kg: Path) -> dict:
@@ -86,9 +90,10 @@ def train(budget: int, out: Path, min_mb: float, overrides: dict):
     print(f"train rc {rc} after {time.time() - t0:.0f} s", flush=True)
     collect(out, ROOT / RUN, RunConfig(corpus=params["corpus"], run_dir=RUN, resume=True).kg_path, roots)
 
-def evaluate(out: Path, min_mb: float, max_queries: int):
+def evaluate(out: Path, min_mb: float, max_queries: int, baselines: str):
+    "Link prediction on both splits against `baselines`, the held-out checks and the collapse checks of the finished run."
     from graphmer.runs import EvalConfig, Evaluation, RunConfig
-    ev = Evaluation(EvalConfig(run_dir=RUN, max_queries=max_queries, device="auto", progress=False)); t = time.perf_counter()
+    ev = Evaluation(EvalConfig(run_dir=RUN, max_queries=max_queries, baselines=baselines, device="auto", progress=False)); t = time.perf_counter()
     for stage in ("load", "make_queries", "train_baselines", "rank", "copyable", "ceilings", "length_bias", "heldout", "extraction"):
         getattr(ev, stage)(); print(f"{stage}: {time.perf_counter() - t:.0f} s", flush=True)
     ev.save(); (ROOT / RUN / "heldout.json").write_text(json.dumps(ev.heldout_metrics, indent=1, default=float))
@@ -114,9 +119,11 @@ if __name__ == "__main__":
     ap.add_argument("--checkpoint", default="step-001000", help="heldout: the periodic checkpoint of an unfinished run to score")
     ap.add_argument("--min-mb", type=float, default=100); ap.add_argument("--budget", type=int, default=520)
     ap.add_argument("--out", default=str(ROOT / "runs" / "scale" / "out")); ap.add_argument("--max-queries", type=int, default=2000)
+    ap.add_argument("--baselines", default="copy,frequency,random", help="evaluate: the baselines scored beside the run (the ablations would each "
+                    "train as long as the run; the KGE ones need PyKEEN, which the GPU machine lacks)")
     ap.add_argument("--set", nargs="*", default=[], metavar="NAME=VALUE", help="override a training parameter (a rehearsal: --set device=cpu model_size=tiny)")
     a = ap.parse_args(); out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
     if a.what == "corpus": print(",".join(d for d, _ in corpus(a.min_mb)))
     elif a.what == "train": train(a.budget, out, a.min_mb, dict(kv.split("=", 1) for kv in a.set))
     elif a.what == "heldout": heldout_at(a.checkpoint, out)
-    else: evaluate(out, a.min_mb, a.max_queries)
+    else: evaluate(out, a.min_mb, a.max_queries, a.baselines)

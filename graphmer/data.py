@@ -25,8 +25,8 @@ __all__ = ['LEAF_DROPOUT', 'SAMPLE_FIELDS', 'SPLIT_GROUPS', 'PREP_CHUNK', 'sourc
            'covering_tokens', 'TripleIndex', 'build_triple_index', 'InjectionStats', 'occurs_as_name',
            'select_injections', 'empty_sample', 'file_samples', 'file_group', 'split_by_file', 'load_split',
            'heads_in_files', 'split_triples', 'training_triples', 'ShardWriter', 'prepare_samples', 'LeafyChainDataset',
-           'span_length_probs', 'sample_root_spans', 'replace_masked', 'without_leaves', 'full_layout',
-           'compact_layout', 'as_tensors', 'index_fields', 'Collator', 'unmasked_batch', 'render_sample']
+           'leaf_count', 'length_grouped', 'span_length_probs', 'sample_root_spans', 'replace_masked', 'without_leaves',
+           'full_layout', 'compact_layout', 'as_tensors', 'index_fields', 'Collator', 'unmasked_batch', 'render_sample']
 
 # %% ../nbs/11_data.ipynb #c6224c20
 def source_text(path) -> str:
@@ -410,8 +410,11 @@ class LeafyChainDataset(IterableDataset):
                  shuffle: bool = True,        # shuffle shard order and samples (in a buffer)
                  buffer_size: int = 8192,     # samples held for shuffling
                  seed: int = 0,
-                 rank: int = 0, world_size: int = 1):  # distributed data parallel: this process's share
+                 rank: int = 0, world_size: int = 1,  # distributed data parallel: this process's share
+                 group_batches: int = 0,      # shuffled splits: windows of similar length batched together, sorted within groups of this many batches (0: off)
+                 batch_size: int = 1):        # ... the batch size the loader will use (with group_batches)
         self.root, self.split, self.shuffle, self.buffer_size, self.seed = Path(root), split, shuffle, buffer_size, seed
+        self.group_batches, self.batch_size = group_batches, batch_size
         self.rank, self.world_size, self.epoch = rank, world_size, 0
         meta = json.loads((self.root / "shards.json").read_text())
         self.R, self.L = meta["R"], meta["L"]
@@ -435,12 +438,31 @@ class LeafyChainDataset(IterableDataset):
         wi = get_worker_info(); worker, workers = (wi.id, wi.num_workers) if wi else (0, 1)
         samples = self._samples(self.my_shards(worker, workers))
         if not self.shuffle: yield from samples; return
-        rng, buf = np.random.default_rng([self.seed, self.epoch, self.rank, worker]), []
+        shuffled = self._shuffled(samples, np.random.default_rng([self.seed, self.epoch, self.rank, worker]))
+        if not self.group_batches: yield from shuffled; return
+        yield from length_grouped(shuffled, self.batch_size, self.group_batches, np.random.default_rng([self.seed, self.epoch, self.rank, worker, 1]))
+
+    def _shuffled(self, samples, rng):
+        buf = []
         for s in samples:
             buf.append(s)
             if len(buf) >= self.buffer_size:
                 j = rng.integers(len(buf)); buf[j], buf[-1] = buf[-1], buf[j]; yield buf.pop()
         for j in rng.permutation(len(buf)): yield buf[j]
+
+# %% ../nbs/11_data.ipynb #925fe4e4
+def leaf_count(s: dict) -> int:
+    "Occupied leaf slots of sample `s`: what sets its length in the compact layout (every window keeps all its root positions)."
+    return int((s["leaf_ids"] != PAD_ID).sum())
+
+def length_grouped(samples: Iterable[dict], batch_size: int, group: int, rng: np.random.Generator) -> Iterator[dict]:
+    "`samples` reordered so that each run of `batch_size` holds windows of similar length: chunks of `group` batches sorted by `leaf_count`, their full batches in random order, a short last one last."
+    it = iter(samples)
+    while chunk := [s for _, s in zip(range(batch_size * group), it)]:
+        chunk.sort(key=leaf_count)                                  # stable: ties keep the shuffled order
+        full = len(chunk) // batch_size * batch_size
+        for j in rng.permutation(full // batch_size): yield from chunk[j * batch_size:(j + 1) * batch_size]
+        yield from chunk[full:]
 
 # %% ../nbs/11_data.ipynb #897d5c32
 def span_length_probs(p: float = 0.2, max_span: int = 7) -> np.ndarray:

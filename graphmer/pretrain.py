@@ -20,8 +20,8 @@ from .models import graphmer_loss
 from .trainers import piecewise, stream_seed
 
 # %% auto #0
-__all__ = ['PREP_VERSION', 'STATIC_SHAPES', 'prepare_data', 'batch_streams', 'token_counts', 'frequency_baseline', 'apply_window',
-           'objective']
+__all__ = ['PREP_VERSION', 'STATIC_SHAPES', 'GROUPED_SHAPES', 'prepare_data', 'static_shapes', 'batch_streams', 'token_counts',
+           'frequency_baseline', 'apply_window', 'objective']
 
 # %% ../nbs/13_pretrain.ipynb #edfb2835
 PREP_VERSION = 3  # bump when the preparation below changes what it writes (3: tie-breaks drawn per chunk of files, so that several processes write the same samples)
@@ -70,6 +70,11 @@ def prepare_data(kg_dir,                    # KG directory (from build_kg)
 
 # %% ../nbs/13_pretrain.ipynb #7e828ff3
 STATIC_SHAPES = dict(pad_multiple=32, index_multiple=256)   # what compiled training pads to: 8 batch shapes in 150 batches of 64 instead of 40, for 1 point more padding (benchmarks/batch_shapes.py)
+GROUPED_SHAPES = dict(pad_multiple=8, index_multiple=256)   # ... with length-grouped batches (group_batches), whose lengths cluster: a finer multiple wastes less for few more shapes
+
+def static_shapes(group_batches: int = 0) -> dict:
+    "What compiled training pads batches to (`Collator`'s pad_multiple and index_multiple), with or without length-grouped batches."
+    return GROUPED_SHAPES if group_batches else STATIC_SHAPES
 
 def _loader_worker_init(worker_id: int):
     "A data-loader worker ignores SIGTERM: a job's time limit (SLURM, `timeout`) signals every process of the job, and a worker that died would make the trainer fail while it writes its last checkpoint; the trainer stops and shuts its workers down itself."
@@ -88,8 +93,10 @@ def batch_streams(samples_dir, vocab_size: int,
                   leaves: bool = True,          # False: code tokens only (the text-only ablation)
                   seed_streams: dict | None = None,  # {stream: [multiplier, offset]} (`TrainConfig.seed_streams`); None: SEED_STREAMS
                   augment=(),                   # names of `graphmer.augment.TRANSFORMS` applied on the fly to training files (empty: the prepared windows)
-                  augment_copies: int = 1):     # ... samples of each training file per epoch, the original included
+                  augment_copies: int = 1,      # ... samples of each training file per epoch, the original included
+                  group_batches: int = 0):      # training windows of similar length batched together, sorted within groups of this many batches (0: off)
     "(train_batches(epoch), val_batches(batch_size)) for `Trainer`."
+    if group_batches and augment and augment_copies > 1: raise ValueError("group_batches works on the prepared windows: give augment=() or group_batches=0")
     augmented = {}
     def collator(stream: str, epoch: int):   # training and evaluation batches differ only in their mask stream
         return Collator(vocab_size, layout, mlm_prob, mnm_prob, seed=stream_seed(seed, stream, epoch, seed_streams), leaves=leaves,
@@ -99,7 +106,7 @@ def batch_streams(samples_dir, vocab_size: int,
             from graphmer.augment import AugmentedDataset
             if "ds" not in augmented: augmented["ds"] = AugmentedDataset(samples_dir, augment_copies, augment, seed=seed)   # reads the KG once per run
             ds = augmented["ds"]
-        else: ds = LeafyChainDataset(samples_dir, "train", shuffle=True, seed=seed)
+        else: ds = LeafyChainDataset(samples_dir, "train", shuffle=True, seed=seed, group_batches=group_batches, batch_size=batch_size)
         ds.set_epoch(epoch)
         return DataLoader(ds, batch_size=batch_size, collate_fn=collator("train_masks", epoch), num_workers=workers, drop_last=True, pin_memory=pin_memory,
                           prefetch_factor=4 if workers else None, worker_init_fn=_loader_worker_init if workers else None,

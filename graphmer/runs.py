@@ -24,7 +24,7 @@ from .extract import build_kg, kg_dir_for, load_kg, input_files
 from .kge import train_kge, train_inductive_kge
 from .models import GraphMER, GraphMERConfig
 from .ontology import ontology_dict, relation_vocab
-from .pretrain import prepare_data, batch_streams, frequency_baseline, objective, STATIC_SHAPES
+from .pretrain import prepare_data, batch_streams, frequency_baseline, objective, static_shapes
 from .augment import parse_transforms
 from .rank import rank_metrics, paired_verdict
 from .batch import SPECIAL_TOKENS
@@ -159,6 +159,7 @@ class RunConfig(Parameters):
     augment_copies: int = 0      # samples of each training file per epoch when augmenting, the original included (0: the phase's: 50 micro, 10 small, 1 medium/large)
     corpus: str = ""             # directories of code to build the KG of when kg_dir is empty, separated by ',' (empty: the standard library)
     data_workers: int = 2        # processes that build the KG (when built here) and write the samples (on a large corpus: the machine's cores)
+    group_batches: int = 0       # training windows of similar length batched together, sorted within groups of this many batches (less padding on a GPU; 0: off)
     notebook = "train.ipynb"
 
     def __post_init__(self):
@@ -182,6 +183,8 @@ class RunConfig(Parameters):
         _need(self.cpu_bf16 in ("auto", True, False), f"cpu_bf16={self.cpu_bf16!r}: choose 'auto', True or False")
         parse_transforms(self.augment)                # names the bad transform and the accepted ones
         _need(_is_int(self.augment_copies) and 0 <= self.augment_copies <= 1000, f"augment_copies must be an integer in [0, 1000] (0: the phase's), got {self.augment_copies!r}")
+        _need(_is_int(self.group_batches) and 0 <= self.group_batches <= 10_000, f"group_batches must be an integer in [0, 10000] (0: off; 50 groups well), got {self.group_batches!r}")
+        _need(not (self.group_batches and self.augment != "none"), f"group_batches={self.group_batches} sorts the prepared windows, which augment={self.augment!r} replaces: give one of them")
         validate_config(self.train_config())
         pick_device(self.device)                      # a device that is not here fails now, not after the data is prepared
         _need(self.resume or not (self.run_path / "summary.json").exists(),
@@ -227,7 +230,7 @@ def _project_rel(p: Path) -> str:
     try: return p.resolve().relative_to(project_root().resolve()).as_posix()
     except ValueError: return str(p.resolve())
 
-RUN_ID_NEUTRAL = dict(data_seed=-1, augment="none", augment_copies=0, corpus="")   # parameters added later, left out of the hash at these values (older run ids stay)
+RUN_ID_NEUTRAL = dict(data_seed=-1, augment="none", augment_copies=0, corpus="", group_batches=0)   # parameters added later, left out of the hash at these values (older run ids stay)
 
 def run_id(params: dict|None = None) -> str:
     "Directory name of a training run: readable `<model_size>-<steps>-s<seed>` (`-<variant>` for an ablation) and a hash of every parameter that defines it and of its KG directory, so two different runs never share a directory; parameters not in `params` take `RunConfig`'s defaults."
@@ -455,7 +458,8 @@ def build_model(self: Training) -> GraphMER:
     self.train_batches, self.val_batches = batch_streams(self.data_dir / "samples", self.tok.vocab_size, self.train_cfg.batch_size, c.layout, c.seed,
                                                          self.train_cfg.mlm_prob, workers=c.workers, leaves=spec.leaves, seed_streams=self.train_cfg.seed_streams,
                                                          pin_memory=self.device.type == "cuda", augment=parse_transforms(c.augment),
-                                                         augment_copies=self.train_cfg.augment_copies, **(STATIC_SHAPES if c.compile else {}))
+                                                         augment_copies=self.train_cfg.augment_copies, group_batches=c.group_batches,
+                                                         **(static_shapes(c.group_batches) if c.compile else {}))
     data = dict(kg_dir=str(self.kg_path), data_dir=str(self.data_dir), prep_key=prep["key"], vocab_size=self.tok.vocab_size, layout=c.layout, val_frac=c.val_frac,
                 n_train=prep["n_train"], n_val=prep["n_val"], n_test=prep["n_test"], n_test_triples=prep["n_test_triples"],
                 test_frac=c.test_frac, split_group=c.split_group, test_triple_frac=c.test_triple_frac)

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 from fastcore.basics import patch
-from .runs import training_curves
+from .runs import model_label, training_curves
 
 # %% auto #0
 __all__ = ['RECORD_FILES', 'HELDOUT_ROWS', 'RunRecord']
@@ -79,7 +79,8 @@ def speed_table(self: RunRecord) -> pd.Series:
         u = self.usage(); busy = u[u["gpu_mem_mb"] > 2 * u["gpu_mem_mb"].min()]     # samples taken while the model was on the GPU
         rows |= {"GPU utilisation while training (median %)": float(busy["gpu_util"].median()) if len(busy) else None,
                  "GPU idle samples while training (%)": round(100 * float((busy["gpu_util"] == 0).mean()), 1) if len(busy) else None,
-                 "resident memory, peak (MB, all processes)": f"{u['rss_mb'].max():,.0f}", "jobs": int(u["job"].nunique())}
+                 "resident memory, peak (MB, all processes)": f"{u['rss_mb'].max():,.0f}", "jobs": int(u["job"].nunique()),
+                 "machine use sampled for (s)": int(u.groupby("job")["seconds"].max().sum())}   # less than the jobs' time where the sampler stopped early
     return pd.Series(rows, name="training")
 
 @patch
@@ -120,3 +121,14 @@ def heldout_table(self: RunRecord) -> pd.DataFrame:
     df = pd.DataFrame({k: {HELDOUT_ROWS[r]: repr(v.get(r)) if r == "top_prediction" else v.get(r) for r in HELDOUT_ROWS} for k, v in models.items()})   # repr: the top prediction is often whitespace
     df.attrs["checkpoint"] = h.get("checkpoint", "the finished run")
     return df
+
+# %% ../nbs/22_scale.ipynb #9d0af9b9
+@patch
+def link_table(self: RunRecord) -> pd.DataFrame:
+    "Filtered MRR (bootstrap 95% interval) and Hits@k of the run and its baselines on each split, from `eval.json` (empty when the run was not evaluated)."
+    e = self.json("eval.json")
+    if e is None: return pd.DataFrame()
+    rows = [dict(split=s, model=model_label(m), mrr=r["mrr"], **{"95% CI": f"[{r['mrr_ci'][0]:.3f}, {r['mrr_ci'][1]:.3f}]"},
+                 **{k: r[k] for k in ("hits@1", "hits@3", "hits@10")}, queries=r["n"])
+            for s in ("inductive", "transductive") if s in e for m, r in e[s].items()]
+    return pd.DataFrame(rows).set_index(["split", "model"])
