@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 from fastcore.basics import patch
-from .runs import model_label, training_curves
+from .runs import METRICS, SPLITS, model_label, training_curves
 
 # %% auto #0
 __all__ = ['RECORD_FILES', 'HELDOUT_ROWS', 'RunRecord']
@@ -129,6 +129,6 @@ def link_table(self: RunRecord) -> pd.DataFrame:
     e = self.json("eval.json")
     if e is None: return pd.DataFrame()
     rows = [dict(split=s, model=model_label(m), mrr=r["mrr"], **{"95% CI": f"[{r['mrr_ci'][0]:.3f}, {r['mrr_ci'][1]:.3f}]"},
-                 **{k: r[k] for k in ("hits@1", "hits@3", "hits@10")}, queries=r["n"])
-            for s in ("inductive", "transductive") if s in e for m, r in e[s].items()]
+                 **{k: r[k] for k in METRICS if k != "mrr"}, queries=r["n"])
+            for s in SPLITS if s in e for m, r in e[s].items()]
     return pd.DataFrame(rows).set_index(["split", "model"])
