@@ -62,12 +62,12 @@ def kg_record(kg: Path) -> dict:
     return m
 
 def collect(out: Path, run: Path, kg: Path, roots: list):
-    "Pack the run's small files into out/results.tgz (the device returns at most 8 files)."
+    "Pack the run's small files (its per-query ranks too, for paired tests) into out/results.tgz (the device returns at most 8 files)."
     data = next(iter(sorted(kg.glob("prep-*"))), None)
     if (kg / "manifest.json").exists(): (out / "kg.json").write_text(json.dumps(kg_record(kg) | dict(corpus=[dict(path=d, py_mb=round(mb, 1)) for d, mb in roots]), indent=1))
     cfg = run / "config.json" if (run / "config.json").exists() else run / "checkpoints" / "last" / "config.json"   # an unfinished run: its checkpoint's
     files = {"config.json": cfg, "summary.json": run / "summary.json", "metrics.jsonl": run / "metrics.jsonl",
-             "eval.json": run / "eval.json", "heldout.json": run / "heldout.json", "kg.json": out / "kg.json",
+             "eval.json": run / "eval.json", "eval_ranks.parquet": run / "eval_ranks.parquet", "heldout.json": run / "heldout.json", "kg.json": out / "kg.json",
              "validation.json": kg / "validation.json", "usage.csv": out / "usage.csv", "train.log": out / "train.log"}
     if data: files |= {"prep.json": data / "prep.json", "stats.json": data / "samples" / "stats.json"}
     with tarfile.open(out / "results.tgz", "w:gz") as t:
@@ -90,26 +90,41 @@ def train(budget: int, out: Path, min_mb: float, overrides: dict):
     print(f"train rc {rc} after {time.time() - t0:.0f} s", flush=True)
     collect(out, ROOT / RUN, RunConfig(corpus=params["corpus"], run_dir=RUN, resume=True).kg_path, roots)
 
+def checkpoint_as_run(checkpoint: str) -> tuple[Path, int]:
+    "Make a periodic checkpoint of the run loadable as a run (its split files, and the validation loss logged at its step as summary.json); returns its path and step."
+    run = ROOT / RUN; ck = run / "checkpoints" / checkpoint
+    step = json.loads((ck / "trainer_state.json").read_text())["step"]
+    ev_row = next(r for r in map(json.loads, (run / "metrics.jsonl").read_text().splitlines()) if r["step"] == step and r.get("val_loss") is not None)
+    for n in ("split.json", "test_triples.parquet"): shutil.copy(run / n, ck / n)
+    (ck / "summary.json").write_text(json.dumps(dict(steps=step, val_loss=ev_row["val_loss"])))   # what Evaluation checks the weights against
+    return ck, step
+
 def evaluate(out: Path, min_mb: float, max_queries: int, baselines: str):
-    "Link prediction on both splits against `baselines`, the held-out checks and the collapse checks of the finished run."
+    """The held-out checks and the collapse checks of the finished run (written and packed first, so a job cut off keeps them), then
+    link prediction on both splits against `baselines`. A run stopped after its last validation but before its final weights is
+    scored from its last checkpoint (said in eval.json's run_dirs)."""
     from graphmer.runs import EvalConfig, Evaluation, RunConfig
-    ev = Evaluation(EvalConfig(run_dir=RUN, max_queries=max_queries, baselines=baselines, device="auto", progress=False)); t = time.perf_counter()
-    for stage in ("load", "make_queries", "train_baselines", "rank", "copyable", "ceilings", "length_bias", "heldout", "extraction"):
-        getattr(ev, stage)(); print(f"{stage}: {time.perf_counter() - t:.0f} s", flush=True)
-    ev.save(); (ROOT / RUN / "heldout.json").write_text(json.dumps(ev.heldout_metrics, indent=1, default=float))
-    roots = corpus(min_mb)
-    collect(out, ROOT / RUN, RunConfig(corpus=",".join(d for d, _ in roots), run_dir=RUN, resume=True).kg_path, roots)
+    run = ROOT / RUN; roots = corpus(min_mb)
+    kg = RunConfig(corpus=",".join(d for d, _ in roots), run_dir=RUN, resume=True).kg_path
+    where = run if (run / "summary.json").exists() else checkpoint_as_run("last")[0]
+    print("evaluating", where, flush=True)
+    ev = Evaluation(EvalConfig(run_dir=str(where), max_queries=max_queries, baselines=baselines, device="auto", progress=False)); t = time.perf_counter()
+    def stage(name):
+        r = getattr(ev, name)(); print(f"{name}: {time.perf_counter() - t:.0f} s", flush=True); return r
+    stage("load"); stage("make_queries")
+    ev.ablations = {}                                       # held-out checks before the baselines: only the run itself is scored
+    stage("heldout"); (run / "heldout.json").write_text(json.dumps(ev.heldout_metrics, indent=1, default=float)); collect(out, run, kg, roots)
+    for name in ("train_baselines", "rank", "verdict", "copyable", "ceilings", "length_bias", "extraction"): stage(name)
+    ev.save()
+    if where != run: shutil.copy(where / "eval.json", run / "eval.json")
+    collect(out, run, kg, roots)
 
 def heldout_at(checkpoint: str, out: Path, windows: int = 2000, files: int = 50):
     "Held-out MLM/MNM and the collapse checks of an unfinished run's periodic checkpoint (one evaluated on the validation split while training)."
     from graphmer.runs import EvalConfig, Evaluation
-    run = ROOT / RUN; ck = run / "checkpoints" / checkpoint; step = int(checkpoint.split("-")[-1])
-    ev_row = next(r for r in map(json.loads, (run / "metrics.jsonl").read_text().splitlines()) if r["step"] == step and r.get("val_loss") is not None)
-    for n in ("split.json", "test_triples.parquet"): shutil.copy(run / n, ck / n)
-    (ck / "summary.json").write_text(json.dumps(dict(steps=step, val_loss=ev_row["val_loss"])))   # what Evaluation checks the weights against
-    t = time.perf_counter()
+    ck, step = checkpoint_as_run(checkpoint); t = time.perf_counter()
     ev = Evaluation(EvalConfig(run_dir=str(ck), baselines="none", max_queries=1, heldout_windows=windows, parse_files=files, device="auto", progress=False, prior="none"))
-    ev.load(); ev.make_queries(); h = ev.heldout()
+    ev.load(); ev.make_queries(); ev.ablations = {}; h = ev.heldout()
     h |= dict(seconds=time.perf_counter() - t, checkpoint=checkpoint)
     (out / "heldout.json").write_text(json.dumps(h, default=float)); print(h)
 
