@@ -90,14 +90,14 @@ def train(budget: int, out: Path, min_mb: float, overrides: dict):
     print(f"train rc {rc} after {time.time() - t0:.0f} s", flush=True)
     collect(out, ROOT / RUN, RunConfig(corpus=params["corpus"], run_dir=RUN, resume=True).kg_path, roots)
 
-def checkpoint_as_run(checkpoint: str) -> tuple[Path, int]:
-    "Make a periodic checkpoint of the run loadable as a run (its split files, and the validation loss logged at its step as summary.json); returns its path and step."
+def checkpoint_as_run(checkpoint: str) -> Path:
+    "Make a periodic checkpoint of the run loadable as a run (its split files, and the validation loss logged at its step as summary.json); returns its path."
     run = ROOT / RUN; ck = run / "checkpoints" / checkpoint
     step = json.loads((ck / "trainer_state.json").read_text())["step"]
     ev_row = next(r for r in map(json.loads, (run / "metrics.jsonl").read_text().splitlines()) if r["step"] == step and r.get("val_loss") is not None)
     for n in ("split.json", "test_triples.parquet"): shutil.copy(run / n, ck / n)
     (ck / "summary.json").write_text(json.dumps(dict(steps=step, val_loss=ev_row["val_loss"])))   # what Evaluation checks the weights against
-    return ck, step
+    return ck
 
 def evaluate(out: Path, min_mb: float, max_queries: int, baselines: str):
     """The held-out checks and the collapse checks of the finished run (written and packed first, so a job cut off keeps them), then
@@ -106,14 +106,12 @@ def evaluate(out: Path, min_mb: float, max_queries: int, baselines: str):
     from graphmer.runs import EvalConfig, Evaluation, RunConfig
     run = ROOT / RUN; roots = corpus(min_mb)
     kg = RunConfig(corpus=",".join(d for d, _ in roots), run_dir=RUN, resume=True).kg_path
-    where = run if (run / "summary.json").exists() else checkpoint_as_run("last")[0]
+    where = run if (run / "summary.json").exists() else checkpoint_as_run("last")
     print("evaluating", where, flush=True)
     ev = Evaluation(EvalConfig(run_dir=str(where), max_queries=max_queries, baselines=baselines, device="auto", progress=False)); t = time.perf_counter()
-    def stage(name):
-        r = getattr(ev, name)(); print(f"{name}: {time.perf_counter() - t:.0f} s", flush=True); return r
-    stage("load"); stage("make_queries")
-    ev.ablations = {}                                       # held-out checks before the baselines: only the run itself is scored
-    stage("heldout"); (run / "heldout.json").write_text(json.dumps(ev.heldout_metrics, indent=1, default=float)); collect(out, run, kg, roots)
+    def stage(name): getattr(ev, name)(); print(f"{name}: {time.perf_counter() - t:.0f} s", flush=True)
+    for name in ("load", "make_queries", "heldout"): stage(name)          # before the baselines: only the run itself is scored
+    (run / "heldout.json").write_text(json.dumps(ev.heldout_metrics, indent=1, default=float)); collect(out, run, kg, roots)
     for name in ("train_baselines", "rank", "verdict", "copyable", "ceilings", "length_bias", "extraction"): stage(name)
     ev.save()
     if where != run: shutil.copy(where / "eval.json", run / "eval.json")
@@ -122,9 +120,9 @@ def evaluate(out: Path, min_mb: float, max_queries: int, baselines: str):
 def heldout_at(checkpoint: str, out: Path, windows: int = 2000, files: int = 50):
     "Held-out MLM/MNM and the collapse checks of an unfinished run's periodic checkpoint (one evaluated on the validation split while training)."
     from graphmer.runs import EvalConfig, Evaluation
-    ck, step = checkpoint_as_run(checkpoint); t = time.perf_counter()
+    ck = checkpoint_as_run(checkpoint); t = time.perf_counter()
     ev = Evaluation(EvalConfig(run_dir=str(ck), baselines="none", max_queries=1, heldout_windows=windows, parse_files=files, device="auto", progress=False, prior="none"))
-    ev.load(); ev.make_queries(); ev.ablations = {}; h = ev.heldout()
+    ev.load(); ev.make_queries(); h = ev.heldout()
     h |= dict(seconds=time.perf_counter() - t, checkpoint=checkpoint)
     (out / "heldout.json").write_text(json.dumps(h, default=float)); print(h)
 
