@@ -1,5 +1,5 @@
 """Driver of tests/test_kills.py: train a small run uninterrupted, then once per kill point kill a run there (SIGKILL,
-through `graphmer.core.kill_point`) and resume it, in forked children of this one process (torch is imported once).
+through `graphmer.core.kill_point`) and resume it, in forked children of this one process (torch is imported once), two kill points at a time.
 
 Usage: python tests/kill_driver.py KG_DIR WORK_DIR POINTS_JSON OUT_JSON
 POINTS_JSON: [[point, n], ...]; OUT_JSON gets, per point, how the killed child ended and whether the resumed run
@@ -31,8 +31,8 @@ def train(kg: Path, run: Path, resume: bool):
     summary = {k: v for k, v in res.items() if k.startswith("val_") or k in ("step", "tokens", "samples", "bad_steps", "best", "best_step")}
     save_run(run, model, {"tokenizer.json": (kg.parent / "prep" / "tokenizer.json").read_bytes()}, dict(train=cfg.__dict__), summary)
 
-def child(kg, run, resume, env) -> int:
-    "Run `train` in a forked child with `env` added; its wait status (negative: the signal that ended it)."
+def start(kg, run, resume, env) -> int:
+    "Fork a child that runs `train` with `env` added; its pid."
     pid = os.fork()
     if pid == 0:
         code = 1
@@ -40,8 +40,15 @@ def child(kg, run, resume, env) -> int:
             os.environ.update(env); train(kg, run, resume); code = 0
         except BaseException as e: print(f"child failed: {type(e).__name__}: {e}", file=sys.stderr)
         finally: os._exit(code)
-    _, st = os.waitpid(pid, 0)
-    return -os.WTERMSIG(st) if os.WIFSIGNALED(st) else os.WEXITSTATUS(st)
+    return pid
+
+def code(status: int) -> int:
+    "A child's wait status as an exit code (negative: the signal that ended it)."
+    return -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+
+def child(kg, run, resume, env) -> int:
+    "Run `train` in a forked child with `env` added and wait for it; its exit code (negative: the signal that ended it)."
+    return code(os.waitpid(start(kg, run, resume, env), 0)[1])
 
 def outcome(run: Path) -> dict:
     "What a finished run computed: its final weights, summary and metric rows (without time and memory)."
@@ -56,21 +63,30 @@ def same(a: dict, b: dict) -> list[str]:
     if a["rows"] != b["rows"]: bad.append(f"metric rows differ ({len(a['rows'])} vs {len(b['rows'])})")
     return bad
 
+PARALLEL = int(os.environ.get("GRAPHMER_KILL_PARALLEL", "2"))   # kill-and-resume sequences run at once (each child trains on one thread)
+
 def main(kg, work, points, out):
+    "The reference run, then each kill point's kill and resume, `PARALLEL` points at a time (a point's resume starts when its kill ended)."
     kg, work = Path(kg), Path(work)
     assert child(kg, work / "reference", False, {}) == 0, "the uninterrupted run failed"
     ref = outcome(work / "reference")
-    results = []
-    for i, (point, n) in enumerate(points):
-        run = work / f"cut{i}"
-        killed = child(kg, run, False, {KILL_ENV: f"{point}:{n}"})
-        left = sorted(p.name for p in (run / "checkpoints").glob("*")) if (run / "checkpoints").exists() else []
-        resumed = child(kg, run, True, {})
+    results, todo, running, killed = [None] * len(points), list(enumerate(points)), {}, {}
+    while todo or running:
+        while todo and len(running) < PARALLEL:
+            i, (point, n) = todo.pop(0)
+            running[start(kg, work / f"cut{i}", False, {KILL_ENV: f"{point}:{n}"})] = (i, "kill")
+        pid, status = os.wait()
+        i, stage = running.pop(pid)
+        run, (point, n) = work / f"cut{i}", points[i]
+        if stage == "kill":
+            killed[i] = (code(status), sorted(p.name for p in (run / "checkpoints").glob("*")) if (run / "checkpoints").exists() else [])
+            running[start(kg, run, True, {})] = (i, "resume"); continue
+        resumed, (exit_, left) = code(status), killed[i]
         diff = same(ref, outcome(run)) if resumed == 0 else [f"resume exited {resumed}"]
         steps = [r["step"] for r in outcome(run)["rows"]] if resumed == 0 else []
-        results.append(dict(point=point, n=n, killed=killed == -signal.SIGKILL, exit=killed, checkpoints_left=left, resumed=resumed == 0,
-                            identical=not diff, differences=diff[:5], duplicate_rows=len(steps) != len(set(steps))))
-        print(json.dumps(results[-1]), flush=True)
+        results[i] = dict(point=point, n=n, killed=exit_ == -signal.SIGKILL, exit=exit_, checkpoints_left=left, resumed=resumed == 0,
+                          identical=not diff, differences=diff[:5], duplicate_rows=len(steps) != len(set(steps)))
+        print(json.dumps(results[i]), flush=True)
     atomic_write_json(out, results)
 
 if __name__ == "__main__": main(sys.argv[1], sys.argv[2], json.loads(Path(sys.argv[3]).read_text()), sys.argv[4])

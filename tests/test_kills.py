@@ -11,7 +11,7 @@ import pytest
 from graphmer.core import KILL_ENV, default_corpus
 from graphmer.extract import build_kg
 
-pytestmark = pytest.mark.slow   # about two minutes: 2 runs per kill point, forked from one process
+pytestmark = pytest.mark.slow   # about two minutes: 2 runs per kill point, forked from one process, two points at a time
 HERE = Path(__file__).parent
 # kill point -> how many times a 24-step run passes it at least (steps 24; evaluations at 8, 16, 24 over 4 batches;
 # logs every 4 steps; checkpoints `last` and `step-N` every 4 steps, `best` on improvement; the model and summary once)
