@@ -12,10 +12,10 @@ FLOPs of a step (both models, the same formula): 6 × (parameters outside the em
 the masked ones for GraphMER-SE, every position for BERT). MFU = FLOPs / step time / --peak (default 790e12, the figure
 the issue's table used for an H200's dense bf16). Writes gpu_throughput.json (and prints a Markdown table).
 """
-import argparse, json, math, platform, statistics, time
+import argparse, json, platform, statistics, time
 from datetime import date
 from pathlib import Path
-import numpy as np, torch
+import torch
 from graphmer.batch import ROOT_SLOT
 from graphmer.data import Collator, LeafyChainDataset
 from graphmer.models import GraphMER, GraphMERConfig
@@ -75,7 +75,8 @@ def graphmer_row(size, layout, impl, compile_, bs, data, vocab, n_rel, a, work, 
                 peak_mem_mb=round(torch.cuda.max_memory_allocated() / 2**20) if torch.cuda.is_available() else None, loader_samples_per_s=round(loader_rate),
                 warmup_s=round(timed.warm_s, 1), distinct_batch_shapes=shapes, step_ms_all=[round(t * 1e3, 2) for t in times])
 
-def bert_row(size, bs, N, vocab, a):
+def bert_step(size, bs, N, vocab):
+    "(step(), model): one training step of HF BertForMaskedLM (SDPA, bf16 autocast, fused AdamW) at `size`'s hidden/layers/heads/FFN on random ids, 15% of them labelled."
     from transformers import BertConfig, BertForMaskedLM
     torch._dynamo.reset(); torch.cuda.reset_peak_memory_stats(); torch.manual_seed(0)
     g = SIZES[size](vocab)
@@ -86,11 +87,16 @@ def bert_row(size, bs, N, vocab, a):
     ids = torch.randint(6, vocab, (bs, N), device="cuda", generator=gen)
     labels = torch.where(torch.rand(bs, N, device="cuda", generator=gen) < 0.15, ids, -100)
     mask = torch.ones_like(ids)
-    def step(i):
+    def step():
         opt.zero_grad(set_to_none=True)
         with torch.autocast("cuda", dtype=torch.bfloat16): loss = m(input_ids=ids, attention_mask=mask, labels=labels).loss
         loss.backward(); torch.nn.utils.clip_grad_norm_(m.parameters(), 1.0); opt.step()
-    step_s, times = timed(step, a.warmup, a.steps)
+    return step, m
+
+def bert_row(size, bs, N, vocab, a):
+    step, m = bert_step(size, bs, N, vocab)
+    g = SIZES[size](vocab)
+    step_s, times = timed(lambda i: step(), a.warmup, a.steps)
     emb = sum(p.numel() for n, p in m.named_parameters() if "embeddings" in n)
     f = flops(g.layers, g.hidden, vocab, sum(p.numel() for p in m.parameters()) - emb, bs, N, bs * N)
     return dict(model="HF BertForMaskedLM (SDPA)", size=size, layout="-", attention="sdpa", compiled=False, batch=bs, positions_mean=N,

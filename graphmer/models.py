@@ -22,10 +22,10 @@ from .core import atomic_write_bytes, atomic_write_text, load_weights, read_json
 
 # %% auto #0
 __all__ = ['ATTN_IMPLS', 'DECAY_MODES', 'FLEX_TABLE_QBLOCK', 'CHECK_ENV', 'FLEX_MIN_POSITIONS', 'RUNTIME_FIELDS',
-           'GraphMERConfig', 'decay_index', 'decay_table', 'synthetic_batch', 'head_positions', 'relation_matvec',
-           'selection', 'HGAT', 'attention_mask', 'attention_probs', 'eager_attention', 'flex_attention_fn',
-           'eager_attention_fn', 'EncoderLayer', 'GraphMER', 'check_batch', 'layout_position', 'tail_exact_match',
-           'graphmer_loss', 'check_flex_agreement', 'overfit']
+           'GraphMERConfig', 'decay_index', 'decay_values', 'decay_table', 'decay_matrix', 'synthetic_batch',
+           'head_positions', 'relation_matvec', 'selection', 'HGAT', 'attention_mask', 'attention_probs',
+           'eager_attention', 'flex_attention_fn', 'eager_attention_fn', 'EncoderLayer', 'GraphMER', 'check_batch',
+           'layout_position', 'tail_exact_match', 'graphmer_loss', 'check_flex_agreement', 'overfit']
 
 # %% ../nbs/12_model.ipynb #0ee21522
 ATTN_IMPLS = ("eager", "flex", "auto")
@@ -88,11 +88,22 @@ def decay_index(ri, si, rj, sj, graph_index: int):
     return torch.where(d < 0, graph_index, d)
 
 # %% ../nbs/12_model.ipynb #10f84d39
-def decay_table(p_head, graph_dist, lam: float, max_roots: int):
-    "(heads, max_roots+3) values of λ^GELU(√d − p_h) for d = 0..max_roots+1 and d = `graph_dist` (last column)."
+def decay_values(sq, p_head, lam: float):
+    "λ^GELU(sq − p_h): the factor on the attention logits at square-root distance `sq` for heads of offset `p_head` (broadcast together)."
+    return lam ** F.gelu(sq - p_head)
+
+def decay_table(p_head, graph_dist, lam: float, max_roots: int, free=None):
+    "(heads, max_roots+3) values of λ^GELU(√d − p_h) for d = 0..max_roots+1 and d = `graph_dist` (last column); rows of 1 for the `free` heads."
     sq = torch.arange(max_roots + 2, dtype=p_head.dtype, device=p_head.device).sqrt()
     sq = torch.cat([sq, graph_dist.reshape(1).sqrt()])      # sqrt apart from the constants: no inf gradient at d=0
-    return lam ** F.gelu(sq[None] - p_head[:, None])
+    t = decay_values(sq[None], p_head[:, None], lam)
+    return t if free is None else torch.where(free[:, None], torch.ones_like(t), t)
+
+def decay_matrix(d, p_head, graph_dist, lam: float, free=None):
+    "(B, heads, N, N) factors λ^GELU(√d − p_h) at the hop counts `d` (B, N, N; < 0 where either end is the graph token or padding: `graph_dist` there), element by element; 1 for the `free` heads."
+    sq = torch.where(d < 0, graph_dist.sqrt(), d.clamp(min=0).to(p_head.dtype).sqrt())
+    f = decay_values(sq[:, None], p_head[:, None, None], lam)
+    return f if free is None else torch.where(free[:, None, None], torch.ones_like(f), f)
 
 # %% ../nbs/12_model.ipynb #e65ba264
 def _synthetic_sample(rng, cfg, R, L, b, density):
@@ -252,15 +263,15 @@ def flex_attention_fn(root_idx, slot, valid, table=None, graph_index: int = 0, b
             return fn(q, k, v, score_mod=score_mod, block_mask=block_mask)
     return attend
 
-def eager_attention_fn(root_idx, slot, valid, table=None, graph_index: int = 0, bias: bool = False) -> Callable:
-    "attend(q, k, v) through `eager_attention`, with the (B, N, N) mask and decay built once (`bias`: its log added to the logits instead of multiplying them)."
+def eager_attention_fn(root_idx, slot, valid, decay: Callable|None = None, bias: bool = False) -> Callable:
+    "attend(q, k, v) through `eager_attention`, with the (B, N, N) mask and the decay built once: `decay(d)` turns the hop counts (B, N, N) into (B, heads, N, N) factors (`GraphMER.decay_at`; `bias`: their log added to the logits instead of multiplying them)."
     mask = attention_mask(slot, valid)
-    decay = None
-    if table is not None:
-        idx = decay_index(root_idx[:, :, None], slot[:, :, None], root_idx[:, None, :], slot[:, None, :], graph_index)
-        decay = (table.log() if bias else table)[:, idx].transpose(0, 1)   # (B, heads, N, N)
-    if bias: return lambda q, k, v: eager_attention(q, k, v, mask, bias=decay)
-    return lambda q, k, v: eager_attention(q, k, v, mask, decay)
+    f = None
+    if decay is not None:
+        f = decay(hops(root_idx[:, :, None], slot[:, :, None], root_idx[:, None, :], slot[:, None, :]))
+        if bias: f = f.log()
+    if bias: return lambda q, k, v: eager_attention(q, k, v, mask, bias=f)
+    return lambda q, k, v: eager_attention(q, k, v, mask, f)
 
 # %% ../nbs/12_model.ipynb #5080be1c
 class EncoderLayer(nn.Module):
@@ -351,16 +362,22 @@ def embed(self: GraphMER, batch: dict):
     if self.hgat is not None: x = self.hgat(x, batch)
     return self.drop(self.emb_ln(x))
 
+def _free_heads(c: GraphMERConfig, device):
+    "(heads,) bool: the heads `decay_head_share` leaves without decay, or None when every head decays."
+    return torch.arange(c.heads, device=device) >= math.ceil(c.decay_head_share * c.heads) if c.decay_head_share < 1 else None
+
 @patch
 def decay(self: GraphMER):
     "The (heads, max_roots+3) decay table (rows of 1 for the heads `decay_head_share` leaves free), or None without decay."
     c = self.config
     if not c.use_decay: return None
-    t = decay_table(self.p_head, F.softplus(self.graph_dist_raw), c.decay_lambda, c.max_roots)
-    if c.decay_head_share < 1:
-        free = torch.arange(c.heads, device=t.device) >= math.ceil(c.decay_head_share * c.heads)
-        t = torch.where(free[:, None], torch.ones_like(t), t)
-    return t
+    return decay_table(self.p_head, F.softplus(self.graph_dist_raw), c.decay_lambda, c.max_roots, _free_heads(c, self.p_head.device))
+
+@patch
+def decay_at(self: GraphMER, d):
+    "The decay at the hop counts `d` (B, N, N) as (B, heads, N, N) factors, element by element (`decay_matrix`): the values of `decay()` at those columns."
+    c = self.config
+    return decay_matrix(d, self.p_head, F.softplus(self.graph_dist_raw), c.decay_lambda, _free_heads(c, d.device))
 
 @patch
 def attention(self: GraphMER, batch: dict, device) -> Callable:
@@ -368,8 +385,9 @@ def attention(self: GraphMER, batch: dict, device) -> Callable:
     impl = _impl(self.config, device, batch["slot"].shape[1])
     if impl == "flex" and device.type != "cuda" and self.training and torch.is_grad_enabled():
         raise RuntimeError("FlexAttention cannot train on CPU: use attn_impl='eager' (or 'auto')")
-    fn = flex_attention_fn if impl == "flex" else eager_attention_fn
-    return fn(batch["root_idx"], batch["slot"], batch["valid"], self.decay(), graph_index=self.config.max_roots + 2, bias=self.config.decay_mode == "bias")
+    args, bias = (batch["root_idx"], batch["slot"], batch["valid"]), self.config.decay_mode == "bias"
+    if impl == "flex": return flex_attention_fn(*args, self.decay(), graph_index=self.config.max_roots + 2, bias=bias)
+    return eager_attention_fn(*args, self.decay_at if self.config.use_decay else None, bias=bias)
 
 # %% ../nbs/12_model.ipynb #30a3efd5
 @patch

@@ -1,5 +1,6 @@
 "GraphMER model (nbs/12_model.ipynb): H-GAT, distance decay, masks, layouts, eager vs flex, loss, checkpoints, sizes."
 import dataclasses, json
+from unittest import mock
 from pathlib import Path
 import pytest
 import torch
@@ -140,6 +141,27 @@ def test_slot_embeddings_break_leaf_reversal_symmetry():
         torch.manual_seed(0); m = GraphMER(dataclasses.replace(cfg, slot_embeddings=flag)).eval()
         with torch.no_grad(): h = m(mb)["hidden"][0]
         assert torch.allclose(h[first], h[last], atol=1e-5) == (not flag)
+
+# ---- the element-wise decay against the table it replaced ----------------------------------------------------------
+@pytest.mark.parametrize("kw", [{}, {"decay_mode": "bias", "decay_head_share": 0.5}])
+@pytest.mark.parametrize("bf16", [False, True])
+def test_elementwise_decay_matches_the_indexed_table(kw, bf16):
+    "The eager path's decay computed element by element (`GraphMER.decay_at`) gives the outputs and gradients of the path it replaced, which indexed `decay()` with `decay_index` (fp32: to float rounding; bf16 autocast: within bf16 tolerance)."
+    cfg = small(layers=2, **kw)
+    b = synthetic_batch(cfg, B=2, R=R, layout="compact")
+    def indexed(self, d): return self.decay()[:, torch.where(d < 0, cfg.max_roots + 2, d)].transpose(0, 1)   # the table, gathered
+    res = []
+    for decay_at in (GraphMER.decay_at, indexed):
+        torch.manual_seed(0); m = GraphMER(cfg).train()
+        with mock.patch.object(GraphMER, "decay_at", decay_at), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            torch.manual_seed(1); out = m(b); loss = graphmer_loss(out, b)["loss"]
+        loss.backward()
+        res.append((out["hidden"].float(), loss.detach(), {k: p.grad.clone() for k, p in m.named_parameters() if p.grad is not None}))
+    (h1, l1, g1), (h2, l2, g2) = res
+    tol = 2e-2 if bf16 else 1e-5
+    assert torch.allclose(h1, h2, atol=tol) and torch.allclose(l1, l2, atol=tol)
+    assert set(g1) == set(g2) and {"p_head", "graph_dist_raw"} <= set(g1)
+    for k in g1: assert torch.allclose(g1[k], g2[k], atol=tol, rtol=tol), k
 
 # ---- eager vs flex ------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("layout", ["full", "compact"])
