@@ -59,7 +59,8 @@ def check_val_loss(run: Run, device="cpu", rtol: float|None = None) -> dict:
     rec = run.summary.get("val_loss")
     if rec is None: raise ValueError(f"{run.path}/summary.json records no val_loss: the run did not finish")
     rtol = val_loss_rtol(run, device) if rtol is None else rtol
-    got = batch_metrics(run, eval_batches(run, "val"), device)["val_loss"]
+    windows = (run.config.get("parameters") or {}).get("val_windows", 0)   # the windows the trainer scored (RunConfig.val_windows; 0: all)
+    got = batch_metrics(run, eval_batches(run, "val", windows), device)["val_loss"]
     if not abs(got - rec) <= rtol * max(1.0, abs(rec)):
         raise ValueError(f"{run.path}: recomputed validation loss {got:.6f} != {rec:.6f} recorded at training time (tolerance {rtol:g} relative): "
                          "the checkpoint does not reproduce the run")

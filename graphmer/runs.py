@@ -138,7 +138,8 @@ class RunConfig(Parameters):
     device: str = "auto"         # 'auto' (a CUDA GPU if present), 'cpu', 'cuda', 'cuda:N'
     resume: bool = False         # continue the run in run_dir from its last checkpoint
     phase: str = "auto"          # 'auto' (from the dataset size) or micro / small / medium / large
-    eval_every: int = 250        # steps between evaluations on the full validation split (0: the phase's default)
+    eval_every: int = 250        # steps between evaluations on the validation split (0: the phase's default)
+    val_windows: int = 0         # validation windows each evaluation scores, the same ones every time (0: all; a cap, rounded up to whole batches of 32, makes evaluations cheaper and their figures noisier)
     vocab_size: int = 12000      # tokenizer vocabulary
     layout: str = "compact"      # 'compact' (only occupied leaf slots) or 'full' (all R*L slots): same results, compact is faster
     val_frac: float = 0.02       # share of files held out for validation (by file)
@@ -174,6 +175,7 @@ class RunConfig(Parameters):
         _need(self.variant in VARIANTS, f"variant={self.variant!r}: choose one of {list(VARIANTS)}")
         for k in ("eval_every", "save_every"):
             v = getattr(self, k); _need(_is_int(v) and v >= 0, f"{k} must be a non-negative integer (0: the phase's default), got {v!r}")
+        _need(_is_int(self.val_windows) and self.val_windows >= 0, f"val_windows must be a non-negative integer (0: the whole validation split), got {self.val_windows!r}")
         for k in ("mnm_weight", "window"):
             v = getattr(self, k)
             try: json.loads(v)
@@ -230,7 +232,7 @@ def _project_rel(p: Path) -> str:
     try: return p.resolve().relative_to(project_root().resolve()).as_posix()
     except ValueError: return str(p.resolve())
 
-RUN_ID_NEUTRAL = dict(data_seed=-1, augment="none", augment_copies=0, corpus="", group_batches=0)   # parameters added later, left out of the hash at these values (older run ids stay)
+RUN_ID_NEUTRAL = dict(data_seed=-1, augment="none", augment_copies=0, corpus="", group_batches=0, val_windows=0)   # parameters added later, left out of the hash at these values (older run ids stay)
 
 def run_id(params: dict|None = None) -> str:
     "Directory name of a training run: readable `<model_size>-<steps>-s<seed>` (`-<variant>` for an ablation) and a hash of every parameter that defines it and of its KG directory, so two different runs never share a directory; parameters not in `params` take `RunConfig`'s defaults."
@@ -500,7 +502,8 @@ def fit(self: Training) -> dict:
         print(f"{self.run_path} is finished ({prev['steps']} steps): nothing to train, its files are kept as they are")
         self.done, self.baseline = prev, {k: v for k, v in prev.items() if k.startswith("baseline_")}
         return prev
-    self.val = self.val_batches(self.train_cfg.eval_batch_size)
+    bs = self.train_cfg.eval_batch_size
+    self.val = self.val_batches(bs, max_batches=-(-self.cfg.val_windows // bs) if self.cfg.val_windows else None)   # the first batches: the same windows and masks each time
     self.baseline = frequency_baseline(self.data_dir / "samples", self.tok.vocab_size, self.val)
     self.files = run_files(self.data_dir)
     trainer = Trainer(self.model, objective, self.train_batches, lambda bs: self.val, self.train_cfg, self.run_path,
@@ -534,7 +537,8 @@ def finish(self: Training) -> dict:
                    val_mnm_tail_acc=final.get("val_mnm_tail_acc"), val_mlm_loss=final.get("val_mlm_loss"), val_mnm_loss=final.get("val_mnm_loss"),
                    **{k: v for k, v in self.baseline.items() if k.startswith("baseline_") and k.endswith("acc")}, phase=self.train_cfg.phase,
                    device=str(self.device), model_size=c.model_size, variant=c.variant, parameters=self.n_params, stopped=final.get("stopped"),
-                   bad_steps=final["bad_steps"], tokens_per_s=round(final["tokens"] / max(final["wall_s"], 1e-9), 1), n_val_windows=self.prep["n_val"])
+                   bad_steps=final["bad_steps"], tokens_per_s=round(final["tokens"] / max(final["wall_s"], 1e-9), 1),
+                   n_val_windows=sum(b["input_ids"].shape[0] for b in self.val))
     if self.is_main:
         save_run(self.run_path, self.model, self.files, self.resolved, summary)
         write_run_card(self.run_path)

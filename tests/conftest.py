@@ -24,7 +24,7 @@ def small_kg(tmp_path_factory):
     build_kg([d / "src"], d / "kg", workers=2, progress=False)
     return d / "kg"
 
-TRAIN_PARAMS = dict(steps=7, vocab_size=1000, val_frac=0.2, test_frac=0.2, test_triple_frac=0.05, eval_every=7)
+TRAIN_PARAMS = dict(steps=7, vocab_size=1000, val_frac=0.2, test_frac=0.2, test_triple_frac=0.05, eval_every=7, val_windows=64)   # 64 of the 887 validation windows
 
 @pytest.fixture(scope="session")
 def trained_run(small_kg, tmp_path_factory):

@@ -16,6 +16,7 @@ def test_train_notebook_params_reach_the_notebook(trained_run):
     cfg = json.loads((run / "config.json").read_text())
     assert cfg["train"]["steps"] == 7 and cfg["model"]["hidden"] == 256 and cfg["data"]["vocab_size"] == 1000
     assert cfg["data"]["test_frac"] == 0.2 and cfg["parameters"]["variant"] == "graphmer" and cfg["parameters"]["steps"] == 7
+    assert cfg["parameters"]["val_windows"] == 64 and s["n_val_windows"] == 64 < cfg["data"]["n_val"]   # every evaluation scored the first 64 windows only
     split = json.loads((run / "split.json").read_text())
     assert split["test"] and not set(split["test"]) & set(split["train"])   # the inductive test files are held out of training
     for f in ("model.safetensors", "tokenizer.json", "metrics.csv", "metrics.jsonl", "checkpoints/last/trainer_state.json"): assert (run / f).exists(), f
