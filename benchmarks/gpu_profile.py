@@ -64,8 +64,8 @@ def kernel_profile(step, n: int, wall_s: float) -> dict:
                 categories_ms={k: round(v, 2) for k, v in cats.most_common()},
                 top_kernels=[dict(name=k[:160], ms=round(v, 3), calls_per_step=round(count[k] / n, 1), category=category(k)) for k, v in per.most_common(25)])
 
-def sdpa_attention_fn(root_idx, slot, valid, table=None, graph_index: int = 0, bias: bool = False):
-    "attend(q, k, v) through F.scaled_dot_product_attention with the boolean mask (no decay); padding rows see themselves (no NaN)."
+def sdpa_attention_fn(root_idx, slot, valid, decay=None, bias: bool = False):
+    "`eager_attention_fn`'s stand-in: attend(q, k, v) through F.scaled_dot_product_attention with the boolean mask, no decay (the variant turns it off); padding rows see themselves (no NaN)."
     N = slot.shape[1]
     mask = (gm.attention_mask(slot, valid) | torch.eye(N, dtype=torch.bool, device=slot.device))[:, None]
     return lambda q, k, v: F.scaled_dot_product_attention(q, k, v, attn_mask=mask)

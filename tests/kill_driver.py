@@ -82,8 +82,9 @@ def main(kg, work, points, out):
             killed[i] = (code(status), sorted(p.name for p in (run / "checkpoints").glob("*")) if (run / "checkpoints").exists() else [])
             running[start(kg, run, True, {})] = (i, "resume"); continue
         resumed, (exit_, left) = code(status), killed[i]
-        diff = same(ref, outcome(run)) if resumed == 0 else [f"resume exited {resumed}"]
-        steps = [r["step"] for r in outcome(run)["rows"]] if resumed == 0 else []
+        got = outcome(run) if resumed == 0 else None
+        diff = same(ref, got) if got else [f"resume exited {resumed}"]
+        steps = [r["step"] for r in got["rows"]] if got else []
         results[i] = dict(point=point, n=n, killed=exit_ == -signal.SIGKILL, exit=exit_, checkpoints_left=left, resumed=resumed == 0,
                           identical=not diff, differences=diff[:5], duplicate_rows=len(steps) != len(set(steps)))
         print(json.dumps(results[i]), flush=True)
