@@ -115,12 +115,17 @@ def main():
                     "base:compact:eager:1:256,base:full:flex:0:64", help="size:layout:attention:compile:batch[:group], comma-separated (group: length-grouped batches, "
                     "sorted within groups of this many batches; RunConfig.group_batches)")
     ap.add_argument("--bert", default="tiny:64,tiny:256,base:64,base:256", help="size:batch of the BERT rows (positions: the median compact N)")
+    ap.add_argument("--fused-config", default="", help="block:fwd_warps:fwd_stages:bwd_warps:bwd_stages of the fused kernels (graphmer.fused.FUSED_CONFIG; default: its own)")
     a = ap.parse_args()
+    if a.fused_config:
+        import graphmer.fused as gf
+        gf.FUSED_CONFIG.update(zip(("block", "fwd_warps", "fwd_stages", "bwd_warps", "bwd_stages"), map(int, a.fused_config.split(":"))))
     data = Path(a.data); out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
     vocab = CodeTokenizer.load(data / "tokenizer.json").vocab_size; n_rel = len(relation_vocab()) + 1
     torch.backends.cuda.matmul.allow_tf32 = True
     meta = dict(gpu=torch.cuda.get_device_name(0) if a.device.startswith("cuda") else "cpu", torch=torch.__version__, python=platform.python_version(), date=str(date.today()),
                 command="python benchmarks/gpu_throughput.py --data <prep dir> --out $OUT", peak_flops=a.peak, steps=a.steps, warmup=a.warmup)
+    if a.fused_config: meta["fused_config"] = a.fused_config
     try:
         import transformers; meta["transformers"] = transformers.__version__
     except ImportError: pass

@@ -25,10 +25,10 @@ __all__ = ['ATTN_IMPLS', 'DECAY_MODES', 'FLEX_TABLE_QBLOCK', 'CHECK_ENV', 'FLEX_
            'GraphMERConfig', 'decay_index', 'decay_values', 'decay_table', 'decay_matrix', 'synthetic_batch',
            'head_positions', 'relation_matvec', 'selection', 'HGAT', 'attention_mask', 'attention_probs',
            'eager_attention', 'flex_attention_fn', 'eager_attention_fn', 'EncoderLayer', 'GraphMER', 'check_batch',
-           'layout_position', 'tail_exact_match', 'graphmer_loss', 'check_flex_agreement', 'overfit']
+           'fused_supported', 'layout_position', 'tail_exact_match', 'graphmer_loss', 'check_flex_agreement', 'overfit']
 
 # %% ../nbs/12_model.ipynb #0ee21522
-ATTN_IMPLS = ("eager", "flex", "auto")
+ATTN_IMPLS = ("eager", "flex", "fused", "auto")
 DECAY_MODES = ("multiply", "bias")   # how the decay f(d) acts on a head's logits: GraphMERT's product, or log f(d) added (an ALiBi-style penalty)
 
 @dataclass
@@ -51,7 +51,7 @@ class GraphMERConfig:
     learned_positions: bool = False  # ablation: add a learned embedding of the root index
     slot_embeddings: bool = True   # learned embedding of the leaf slot 0..L-1 on leaves (False = SPEC §5 exactly, see below)
     relation_dropout: float = 0.3  # dropout on the H-GAT relation parameters W_r, a_r
-    attn_impl: str = "eager"       # 'eager' (exact, any device), 'flex' (FlexAttention), 'auto' (flex on CUDA for long inputs, see FLEX_MIN_POSITIONS)
+    attn_impl: str = "eager"       # 'eager' (exact, any device), 'flex' (FlexAttention), 'fused' (Triton kernels with the decay inside, CUDA: graphmer.fused), 'auto' (on CUDA: fused, flex for long inputs; see _impl)
     hgat_max_span: int = 8         # cap m on the head-mention length used by H-GAT
     sbo_max_pos: int = 16          # positions inside a masked span beyond this share one embedding
     grad_checkpoint: bool = False  # training: recompute each layer's activations in the backward pass (less memory, about a third more compute; same results)
@@ -344,10 +344,18 @@ def _checks_batch(batch: dict) -> bool:
 
 FLEX_MIN_POSITIONS = 512   # attn_impl='auto': FlexAttention on CUDA from this many positions (the full layout's 1,025), eager below (compact ≈ 160)
 
+def fused_supported(cfg: GraphMERConfig) -> bool:
+    "Whether `attn_impl='fused'` can run this model: Triton is installed and the head width is a power of two ≥ 16."
+    import importlib.util
+    dh = cfg.hidden // cfg.heads
+    return importlib.util.find_spec("triton") is not None and dh >= 16 and not dh & (dh - 1)
+
 def _impl(cfg: GraphMERConfig, device, positions: int) -> str:
-    "The attention path of a forward: the configured one, or for 'auto' the one measured faster at this length (benchmarks/results/gpu_throughput.json)."
+    "The attention path of a forward: the configured one, or for 'auto' the one measured faster on an H200 (benchmarks/results/gpu_fused.json): eager off CUDA, flex from FLEX_MIN_POSITIONS, fused below when it can run."
     if cfg.attn_impl != "auto": return cfg.attn_impl
-    return "flex" if device.type == "cuda" and positions >= FLEX_MIN_POSITIONS else "eager"
+    if device.type != "cuda": return "eager"
+    if positions >= FLEX_MIN_POSITIONS: return "flex"
+    return "fused" if fused_supported(cfg) else "eager"
 
 @patch
 def embed(self: GraphMER, batch: dict):
@@ -362,9 +370,13 @@ def embed(self: GraphMER, batch: dict):
     if self.hgat is not None: x = self.hgat(x, batch)
     return self.drop(self.emb_ln(x))
 
+def _decayed_heads(c: GraphMERConfig) -> int:
+    "How many heads, the first ones, carry the decay (`decay_head_share`)."
+    return math.ceil(c.decay_head_share * c.heads)
+
 def _free_heads(c: GraphMERConfig, device):
     "(heads,) bool: the heads `decay_head_share` leaves without decay, or None when every head decays."
-    return torch.arange(c.heads, device=device) >= math.ceil(c.decay_head_share * c.heads) if c.decay_head_share < 1 else None
+    return torch.arange(c.heads, device=device) >= _decayed_heads(c) if c.decay_head_share < 1 else None
 
 @patch
 def decay(self: GraphMER):
@@ -387,6 +399,12 @@ def attention(self: GraphMER, batch: dict, device) -> Callable:
         raise RuntimeError("FlexAttention cannot train on CPU: use attn_impl='eager' (or 'auto')")
     args, bias = (batch["root_idx"], batch["slot"], batch["valid"]), self.config.decay_mode == "bias"
     if impl == "flex": return flex_attention_fn(*args, self.decay(), graph_index=self.config.max_roots + 2, bias=bias)
+    if impl == "fused":
+        try: from graphmer.fused import fused_attention_fn
+        except ImportError as e:
+            raise RuntimeError(f"attn_impl='fused' needs Triton ({e}); it comes with CUDA builds of PyTorch (or: pip install triton), else use attn_impl='eager'") from e
+        c = self.config
+        return fused_attention_fn(*args, self.p_head, F.softplus(self.graph_dist_raw), c.decay_lambda, c.decay_mode if c.use_decay else None, _decayed_heads(c))
     return eager_attention_fn(*args, self.decay_at if self.config.use_decay else None, bias=bias)
 
 # %% ../nbs/12_model.ipynb #30a3efd5
