@@ -51,6 +51,26 @@ def _allowed(vi, si, vj, sj):
     "(BM, BN) bool: the query may attend to the key."
     return (vi != 0)[:, None] & (vj != 0)[None, :] & ((sj != _GRAPH)[None, :] | (si == _GRAPH)[:, None])
 
+@triton.jit
+def _tile(X, b, h, sb, sh, sn, o, od, m):
+    "Rows `o` (mask `m`: zeros past N) of X[b, h], (len(o), DH)."
+    return tl.load(X + b * sb + h * sh + o[:, None] * sn + od[None, :], mask=m[:, None], other=0.0)
+
+@triton.jit
+def _positions(ROOT, SLOT, VALID, b, smb, o, m):
+    "Root index, slot and validity of positions `o` of sample b (padding past N)."
+    return (tl.load(ROOT + b * smb + o, mask=m, other=0), tl.load(SLOT + b * smb + o, mask=m, other=_PAD),
+            tl.load(VALID + b * smb + o, mask=m, other=0))
+
+@triton.jit
+def _logits(q, k, ri, si, vi, rj, sj, vj, p, gd_sqrt, scale, log2lam, dec, MODE: tl.constexpr, PREC: tl.constexpr):
+    "The tile's masked logits (−inf where the query may not attend), its scaled q·k, and `_decay_tile`'s x, factor and `ok`."
+    qk = _dot(q, tl.trans(k), PREC) * scale
+    s, x, f, ok = qk, qk, qk, vi[:, None] == vj[None, :]
+    if MODE > 0:
+        s, x, f, ok = _decay_tile(qk, ri, si, rj, sj, p, gd_sqrt, log2lam, dec, MODE)
+    return tl.where(_allowed(vi, si, vj, sj), s, float("-inf")), qk, x, f, ok
+
 # %% ../nbs/12a_fused.ipynb #f2c71b0b
 @triton.jit
 def _fwd(Q, K, V, O, LSE, ROOT, SLOT, VALID, P, GD,
@@ -62,27 +82,17 @@ def _fwd(Q, K, V, O, LSE, ROOT, SLOT, VALID, P, GD,
     b = bh // H; h = bh % H
     om = pid_m * BM + tl.arange(0, BM); od = tl.arange(0, DH)
     mm = om < N
-    q = tl.load(Q + b * sqb + h * sqh + om[:, None] * sqn + od[None, :], mask=mm[:, None], other=0.0)
-    ri = tl.load(ROOT + b * smb + om, mask=mm, other=0)
-    si = tl.load(SLOT + b * smb + om, mask=mm, other=_PAD)
-    vi = tl.load(VALID + b * smb + om, mask=mm, other=0)
-    p = 0.0; gd_sqrt = 1.0; dec = h < free_from
-    if MODE > 0:
-        p = tl.load(P + h); gd_sqrt = tl.sqrt(tl.load(GD))
+    q = _tile(Q, b, h, sqb, sqh, sqn, om, od, mm)
+    ri, si, vi = _positions(ROOT, SLOT, VALID, b, smb, om, mm)
+    p, gd_sqrt, dec = tl.load(P + h), tl.sqrt(tl.load(GD)), h < free_from
     m_i = tl.full([BM], float("-inf"), tl.float32)
     l_i = tl.zeros([BM], tl.float32)
     acc = tl.zeros([BM, DH], tl.float32)
     for start in range(0, N, BN):
         on = start + tl.arange(0, BN); mn = on < N
-        kt = tl.load(K + b * skb + h * skh + on[None, :] * skn + od[:, None], mask=mn[None, :], other=0.0)
-        v = tl.load(V + b * svb + h * svh + on[:, None] * svn + od[None, :], mask=mn[:, None], other=0.0)
-        rj = tl.load(ROOT + b * smb + on, mask=mn, other=0)
-        sj = tl.load(SLOT + b * smb + on, mask=mn, other=_PAD)
-        vj = tl.load(VALID + b * smb + on, mask=mn, other=0)
-        s = _dot(q, kt, PREC) * scale
-        if MODE > 0:
-            s, x, D, ok = _decay_tile(s, ri, si, rj, sj, p, gd_sqrt, log2lam, dec, MODE)
-        s = tl.where(_allowed(vi, si, vj, sj), s, float("-inf"))
+        k = _tile(K, b, h, skb, skh, skn, on, od, mn); v = _tile(V, b, h, svb, svh, svn, on, od, mn)
+        rj, sj, vj = _positions(ROOT, SLOT, VALID, b, smb, on, mn)
+        s, qk, x, f, ok = _logits(q, k, ri, si, vi, rj, sj, vj, p, gd_sqrt, scale, log2lam, dec, MODE, PREC)
         m_new = tl.maximum(m_i, tl.max(s, 1))
         m_safe = tl.where(m_new == float("-inf"), 0.0, m_new)
         alpha = tl.exp2((m_i - m_safe) * _LOG2E)
@@ -105,35 +115,22 @@ def _bwd_dkdv(Q, K, V, DO, LSE, DELTA, DK, DV, ROOT, SLOT, VALID, P, GD,
     pid_n = tl.program_id(0); bh = tl.program_id(1)
     b = bh // H; h = bh % H
     on = pid_n * BN + tl.arange(0, BN); od = tl.arange(0, DH); mn = on < N
-    k = tl.load(K + b * skb + h * skh + on[:, None] * skn + od[None, :], mask=mn[:, None], other=0.0)
-    v = tl.load(V + b * svb + h * svh + on[:, None] * svn + od[None, :], mask=mn[:, None], other=0.0)
-    rj = tl.load(ROOT + b * smb + on, mask=mn, other=0)
-    sj = tl.load(SLOT + b * smb + on, mask=mn, other=_PAD)
-    vj = tl.load(VALID + b * smb + on, mask=mn, other=0)
-    p = 0.0; gd_sqrt = 1.0; dec = h < free_from
-    if MODE > 0:
-        p = tl.load(P + h); gd_sqrt = tl.sqrt(tl.load(GD))
+    k = _tile(K, b, h, skb, skh, skn, on, od, mn); v = _tile(V, b, h, svb, svh, svn, on, od, mn)
+    rj, sj, vj = _positions(ROOT, SLOT, VALID, b, smb, on, mn)
+    p, gd_sqrt, dec = tl.load(P + h), tl.sqrt(tl.load(GD)), h < free_from
     dk = tl.zeros([BN, DH], tl.float32); dv = tl.zeros([BN, DH], tl.float32)
     for start in range(0, N, BM):
         om = start + tl.arange(0, BM); mm = om < N
-        q = tl.load(Q + b * sqb + h * sqh + om[:, None] * sqn + od[None, :], mask=mm[:, None], other=0.0)
-        do = tl.load(DO + b * sdb + h * sdh + om[:, None] * sdn + od[None, :], mask=mm[:, None], other=0.0)
-        lse = tl.load(LSE + bh * N + om, mask=mm, other=0.0)
-        delta = tl.load(DELTA + bh * N + om, mask=mm, other=0.0)
-        ri = tl.load(ROOT + b * smb + om, mask=mm, other=0)
-        si = tl.load(SLOT + b * smb + om, mask=mm, other=_PAD)
-        vi = tl.load(VALID + b * smb + om, mask=mm, other=0)
-        qk = _dot(q, tl.trans(k), PREC) * scale
-        s = qk
-        if MODE > 0:
-            s, x, D, ok = _decay_tile(qk, ri, si, rj, sj, p, gd_sqrt, log2lam, dec, MODE)
-        s = tl.where(_allowed(vi, si, vj, sj), s, float("-inf"))
+        q = _tile(Q, b, h, sqb, sqh, sqn, om, od, mm); do = _tile(DO, b, h, sdb, sdh, sdn, om, od, mm)
+        lse = tl.load(LSE + bh * N + om, mask=mm, other=0.0); delta = tl.load(DELTA + bh * N + om, mask=mm, other=0.0)
+        ri, si, vi = _positions(ROOT, SLOT, VALID, b, smb, om, mm)
+        s, qk, x, f, ok = _logits(q, k, ri, si, vi, rj, sj, vj, p, gd_sqrt, scale, log2lam, dec, MODE, PREC)
         pr = tl.exp2((s - lse[:, None]) * _LOG2E)
         dv += _dot(tl.trans(pr.to(do.dtype)), do, PREC)
         dp = _dot(do, tl.trans(v), PREC)
         ds = pr * (dp - delta[:, None])
         if MODE == 1:
-            ds = ds * D
+            ds = ds * f
         dk += _dot(tl.trans(ds.to(q.dtype)), q, PREC)
     tl.store(DK + bh * N * DH + on[:, None] * DH + od[None, :], (dk * scale).to(DK.dtype.element_ty), mask=mn[:, None])
     tl.store(DV + bh * N * DH + on[:, None] * DH + od[None, :], dv.to(DV.dtype.element_ty), mask=mn[:, None])
@@ -148,31 +145,18 @@ def _bwd_dq(Q, K, V, DO, LSE, DELTA, DQ, DPH, DGD, ROOT, SLOT, VALID, P, GD,
     pid_m = tl.program_id(0); bh = tl.program_id(1)
     b = bh // H; h = bh % H
     om = pid_m * BM + tl.arange(0, BM); od = tl.arange(0, DH); mm = om < N
-    q = tl.load(Q + b * sqb + h * sqh + om[:, None] * sqn + od[None, :], mask=mm[:, None], other=0.0)
-    do = tl.load(DO + b * sdb + h * sdh + om[:, None] * sdn + od[None, :], mask=mm[:, None], other=0.0)
-    lse = tl.load(LSE + bh * N + om, mask=mm, other=0.0)
-    delta = tl.load(DELTA + bh * N + om, mask=mm, other=0.0)
-    ri = tl.load(ROOT + b * smb + om, mask=mm, other=0)
-    si = tl.load(SLOT + b * smb + om, mask=mm, other=_PAD)
-    vi = tl.load(VALID + b * smb + om, mask=mm, other=0)
-    p = 0.0; gd_sqrt = 1.0; dec = h < free_from
-    if MODE > 0:
-        p = tl.load(P + h); gd_sqrt = tl.sqrt(tl.load(GD))
+    q = _tile(Q, b, h, sqb, sqh, sqn, om, od, mm); do = _tile(DO, b, h, sdb, sdh, sdn, om, od, mm)
+    lse = tl.load(LSE + bh * N + om, mask=mm, other=0.0); delta = tl.load(DELTA + bh * N + om, mask=mm, other=0.0)
+    ri, si, vi = _positions(ROOT, SLOT, VALID, b, smb, om, mm)
+    p, gd_sqrt, dec = tl.load(P + h), tl.sqrt(tl.load(GD)), h < free_from
     dq = tl.zeros([BM, DH], tl.float32)
     a = tl.zeros([BM], tl.float32); bw = tl.zeros([BM], tl.float32); c = tl.zeros([BM], tl.float32)   # row sums of P dP w, P w, P dP
     a2 = tl.zeros([BM], tl.float32); bw2 = tl.zeros([BM], tl.float32)                                 # the same, graph-distance entries
     for start in range(0, N, BN):
         on = start + tl.arange(0, BN); mn = on < N
-        k = tl.load(K + b * skb + h * skh + on[:, None] * skn + od[None, :], mask=mn[:, None], other=0.0)
-        v = tl.load(V + b * svb + h * svh + on[:, None] * svn + od[None, :], mask=mn[:, None], other=0.0)
-        rj = tl.load(ROOT + b * smb + on, mask=mn, other=0)
-        sj = tl.load(SLOT + b * smb + on, mask=mn, other=_PAD)
-        vj = tl.load(VALID + b * smb + on, mask=mn, other=0)
-        qk = _dot(q, tl.trans(k), PREC) * scale
-        s = qk
-        if MODE > 0:
-            s, x, D, ok = _decay_tile(qk, ri, si, rj, sj, p, gd_sqrt, log2lam, dec, MODE)
-        s = tl.where(_allowed(vi, si, vj, sj), s, float("-inf"))
+        k = _tile(K, b, h, skb, skh, skn, on, od, mn); v = _tile(V, b, h, svb, svh, svn, on, od, mn)
+        rj, sj, vj = _positions(ROOT, SLOT, VALID, b, smb, on, mn)
+        s, qk, x, f, ok = _logits(q, k, ri, si, vi, rj, sj, vj, p, gd_sqrt, scale, log2lam, dec, MODE, PREC)
         pr = tl.exp2((s - lse[:, None]) * _LOG2E)
         dp = _dot(do, tl.trans(v), PREC)
         ds = pr * (dp - delta[:, None])
@@ -181,8 +165,8 @@ def _bwd_dq(Q, K, V, DO, LSE, DELTA, DQ, DPH, DGD, ROOT, SLOT, VALID, P, GD,
             dgelu = 0.5 * (1.0 + tl.math.erf(x * 0.7071067811865476)) + x * tl.exp(-0.5 * x * x) * 0.3989422804014327
             w = tl.where(dec, dgelu * (log2lam / _LOG2E), 0.0)
             if MODE == 1:
-                w = w * qk * D
-                ds = ds * D
+                w = w * qk * f
+                ds = ds * f
             pdp = pr * dp; wg = tl.where(ok, 0.0, w)
             a += tl.sum(pdp * w, 1); bw += tl.sum(pr * w, 1); c += tl.sum(pdp, 1)
             a2 += tl.sum(pdp * wg, 1); bw2 += tl.sum(pr * wg, 1)
@@ -271,11 +255,11 @@ def fused_attention_fn(root_idx, slot, valid, p_head=None, graph_dist=None, lam:
                            "(or set TRITON_INTERPRET=1 before importing graphmer.fused to run them, slowly, in Triton's interpreter)")
     root, slot_, valid_ = root_idx.to(torch.int32).contiguous(), slot.to(torch.int32).contiguous(), valid.to(torch.uint8).contiguous()
     mode = MODES[decay_mode]
-    if mode == 0: p_head, graph_dist = torch.zeros(1, device=dev), torch.ones((), device=dev)
     def attend(q, k, v):
         dh = q.shape[-1]
         if dh < 16 or dh & (dh - 1): raise ValueError(f"attn_impl='fused' needs a head width (hidden / heads) that is a power of two ≥ 16, got {dh}; use attn_impl='eager'")
         q, k, v = (t if t.stride(-1) == 1 else t.contiguous() for t in (q, k, v))
-        o, _ = decay_attention_op(q, k, v, root, slot_, valid_, p_head, graph_dist, lam, mode, free_from)
+        ph, gd = (p_head, graph_dist) if mode else (q.new_zeros(q.shape[1], dtype=torch.float32), q.new_ones((), dtype=torch.float32))  # read, unused
+        o, _ = decay_attention_op(q, k, v, root, slot_, valid_, ph, gd, lam, mode, free_from)
         return o.transpose(1, 2)
     return attend
