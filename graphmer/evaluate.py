@@ -453,16 +453,17 @@ def leaf_attention_by_distance(model, batches, device="cpu", bands=DISTANCE_BAND
     "Mean share of each leaf's attention on root tokens in each hop-distance band [a, b), and on everything else (leaves, the graph token), per layer and head, over the leaves of `batches`; with the head's decay factor at the band's lower edge (1 without decay)."
     import graphmer.models as gm
     from graphmer.batch import hops, ROOT_SLOT
-    model.eval(); rec, orig = [], gm.attention_probs
+    model.eval(); rec, orig, impl = [], gm.attention_probs, model.config.attn_impl
     def spy(*args, **kwargs):
         p = orig(*args, **kwargs); rec.append(p); return p
     L, Hh, nb = model.config.layers, model.config.heads, len(bands) - 1
     mass, n_leaves = torch.zeros(L, Hh, nb + 1, dtype=torch.float64), 0
-    gm.attention_probs = spy
+    gm.attention_probs = spy; model.config.attn_impl = "eager"   # the path that computes the probabilities (the fused kernel never forms them)
     try:
         for b in batches:
             b = _to(b, device)
             rec.clear(); model(b)
+            assert len(rec) == L, f"recorded {len(rec)} attention maps for {L} layers"
             ri, sl, ok = b["root_idx"], b["slot"], b["valid"]
             leaf = ok & (sl >= 0)
             d = hops(ri[:, :, None], sl[:, :, None], ri[:, None, :], sl[:, None, :])               # (B, N, N)
@@ -473,7 +474,7 @@ def leaf_attention_by_distance(model, batches, device="cpu", bands=DISTANCE_BAND
                 pl = p.to(torch.float64) * leaf[:, None, :, None]
                 mass[li] += torch.einsum("bhqk,bqkc->hc", pl, onehot).cpu()
             n_leaves += int(leaf.sum())
-    finally: gm.attention_probs = orig
+    finally: gm.attention_probs, model.config.attn_impl = orig, impl
     dec = model.decay()
     rows = []
     for li in range(L):

@@ -454,7 +454,8 @@ def build_model(self: Training) -> GraphMER:
     _need(self.train_cfg.batch_size <= prep["n_train"], f"batch_size={self.train_cfg.batch_size} cannot be filled: the training split has "
                                                       f"{prep['n_train']:,} windows; choose a batch_size of at most {prep['n_train']:,}")
     spec = VARIANTS[c.variant]
-    self.model_cfg = MODEL_SIZES[c.model_size](self.tok.vocab_size, num_relations=len(relation_vocab()) + 1, dropout=self.train_cfg.dropout, **spec.model)
+    self.model_cfg = MODEL_SIZES[c.model_size](self.tok.vocab_size, num_relations=len(relation_vocab()) + 1, dropout=self.train_cfg.dropout,
+                                               attn_impl="auto", **spec.model)   # the fastest attention the device has (a CPU: eager)
     self.model = GraphMER(self.model_cfg)
     self.n_params = sum(p.numel() for p in self.model.parameters())
     self.train_batches, self.val_batches = batch_streams(self.data_dir / "samples", self.tok.vocab_size, self.train_cfg.batch_size, c.layout, c.seed,
