@@ -6,7 +6,7 @@ Docs: https://graphmer.github.io/graphmer/model.html.md"""
 
 # %% ../nbs/12_model.ipynb #37b58b76
 from __future__ import annotations
-import dataclasses, json, math, os, warnings
+import dataclasses, importlib.util, json, math, os, warnings
 from dataclasses import dataclass, asdict
 from pathlib import Path
 from typing import Callable
@@ -21,11 +21,12 @@ from .batch import (BATCH_FIELDS, CLS_ID, GRAPH_SLOT, IGNORE, INPUT_FIELDS, MASK
 from .core import atomic_write_bytes, atomic_write_text, load_weights, read_json_file, strict_fields
 
 # %% auto #0
-__all__ = ['ATTN_IMPLS', 'DECAY_MODES', 'FLEX_TABLE_QBLOCK', 'CHECK_ENV', 'FLEX_MIN_POSITIONS', 'RUNTIME_FIELDS',
-           'GraphMERConfig', 'decay_index', 'decay_values', 'decay_table', 'decay_matrix', 'synthetic_batch',
-           'head_positions', 'relation_matvec', 'selection', 'HGAT', 'attention_mask', 'attention_probs',
-           'eager_attention', 'flex_attention_fn', 'eager_attention_fn', 'EncoderLayer', 'GraphMER', 'check_batch',
-           'fused_supported', 'layout_position', 'tail_exact_match', 'graphmer_loss', 'check_flex_agreement', 'overfit']
+__all__ = ['ATTN_IMPLS', 'DECAY_MODES', 'FLEX_TABLE_QBLOCK', 'CHECK_ENV', 'FLEX_MIN_POSITIONS', 'HAS_TRITON',
+           'FUSED_MIN_CAPABILITY', 'RUNTIME_FIELDS', 'GraphMERConfig', 'decay_index', 'decay_values', 'decay_table',
+           'decay_matrix', 'synthetic_batch', 'head_positions', 'relation_matvec', 'selection', 'HGAT',
+           'attention_mask', 'attention_probs', 'eager_attention', 'flex_attention_fn', 'eager_attention_fn',
+           'EncoderLayer', 'GraphMER', 'check_batch', 'fused_supported', 'layout_position', 'tail_exact_match',
+           'graphmer_loss', 'check_flex_agreement', 'overfit']
 
 # %% ../nbs/12_model.ipynb #0ee21522
 ATTN_IMPLS = ("eager", "flex", "fused", "auto")
@@ -344,18 +345,21 @@ def _checks_batch(batch: dict) -> bool:
 
 FLEX_MIN_POSITIONS = 512   # attn_impl='auto': FlexAttention on CUDA from this many positions (the full layout's 1,025), eager below (compact ≈ 160)
 
-def fused_supported(cfg: GraphMERConfig) -> bool:
-    "Whether `attn_impl='fused'` can run this model: Triton is installed and the head width is a power of two ≥ 16."
-    import importlib.util
+HAS_TRITON = importlib.util.find_spec("triton") is not None   # checked once, at import (without importing it)
+FUSED_MIN_CAPABILITY = 8   # CUDA compute capability (major) the fused kernels need: bf16 tensor-core products (A100, L4, H100; not a T4 or a P100)
+
+def fused_supported(cfg: GraphMERConfig, device) -> bool:
+    "Whether `attn_impl='fused'` can run this model on `device`: a CUDA GPU of compute capability ≥ FUSED_MIN_CAPABILITY, Triton installed, and a head width that is a power of two ≥ 16."
     dh = cfg.hidden // cfg.heads
-    return importlib.util.find_spec("triton") is not None and dh >= 16 and not dh & (dh - 1)
+    return (device.type == "cuda" and HAS_TRITON and dh >= 16 and not dh & (dh - 1)
+            and torch.cuda.get_device_properties(device).major >= FUSED_MIN_CAPABILITY)   # constant-folded under torch.compile
 
 def _impl(cfg: GraphMERConfig, device, positions: int) -> str:
-    "The attention path of a forward: the configured one, or for 'auto' the one measured faster on an H200 (benchmarks/results/gpu_fused.json): eager off CUDA, flex from FLEX_MIN_POSITIONS, fused below when it can run."
+    "The attention path of a forward: the configured one, or for 'auto' the one measured faster on an H200 (benchmarks/results/gpu_throughput_fused*.json): eager off CUDA, flex from FLEX_MIN_POSITIONS, fused below when it can run."
     if cfg.attn_impl != "auto": return cfg.attn_impl
     if device.type != "cuda": return "eager"
     if positions >= FLEX_MIN_POSITIONS: return "flex"
-    return "fused" if fused_supported(cfg) else "eager"
+    return "fused" if fused_supported(cfg, device) else "eager"
 
 @patch
 def embed(self: GraphMER, batch: dict):
