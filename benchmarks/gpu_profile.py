@@ -60,7 +60,9 @@ def kernel_profile(step, n: int, wall_s: float) -> dict:
     cats = collections.Counter()
     for k, v in per.items(): cats[category(k)] += v
     busy = sum(per.values())
-    return dict(busy_ms=round(busy, 2), busy_share_of_step=round(busy / (wall_s * 1e3), 3), kernels_per_step=round(sum(count.values()) / n, 1),
+    host = sorted(((e.key, e.self_cpu_time_total / 1e3 / n, e.count / n) for e in prof.key_averages()), key=lambda x: -x[1])[:25]
+    return dict(host_ops=[dict(name=k[:120], self_cpu_ms=round(ms, 3), calls_per_step=round(c, 1)) for k, ms, c in host],
+                busy_ms=round(busy, 2), busy_share_of_step=round(busy / (wall_s * 1e3), 3), kernels_per_step=round(sum(count.values()) / n, 1),
                 categories_ms={k: round(v, 2) for k, v in cats.most_common()},
                 top_kernels=[dict(name=k[:160], ms=round(v, 3), calls_per_step=round(count[k] / n, 1), category=category(k)) for k, v in per.most_common(25)])
 
@@ -74,6 +76,7 @@ def variant_config(name, cfg):
     if name in ("no_decay", "sdpa"): cfg.use_decay = False
     if name == "no_hgat": cfg.use_hgat = False
     if name == "flex": cfg.attn_impl = "flex"
+    if name == "fused": cfg.attn_impl = "fused"
     return cfg
 
 def graphmer_variant(name, size, bs, bl, vocab, n_rel, a, work):
@@ -82,7 +85,7 @@ def graphmer_variant(name, size, bs, bl, vocab, n_rel, a, work):
     gm.eager_attention_fn = sdpa_attention_fn if name == "sdpa" else EAGER_FN
     cfg = variant_config(name, SIZES[size](vocab, num_relations=n_rel, attn_impl="eager"))
     model = GraphMER(cfg)
-    tc, _ = resolve_config(TrainConfig(steps=10**6, batch_size=bs, warmup=10, device=a.device, bf16=True, compile=a.device != "cpu", eval_every=10**6,
+    tc, _ = resolve_config(TrainConfig(steps=10**6, batch_size=bs, warmup=10, device=a.device, bf16=True, compile=a.compile_mode if a.device != "cpu" else False, eval_every=10**6,
                                        save_every=10**6, save_every_minutes=0), 10**6)
     tr = Trainer(model, objective, lambda e: [], lambda b: [], tc, work / name, progress=False)
     i = iter(range(10**9))
@@ -91,7 +94,7 @@ def graphmer_variant(name, size, bs, bl, vocab, n_rel, a, work):
     phases = phase_times(tr, bl, a.steps)
     valid = statistics.mean(int(b["valid"].sum()) for b in bl)
     r = dict(model="GraphMER-SE", variant=name, size=size, batch=bs, positions=bl[0]["input_ids"].shape[1], warmup_s=round(warm, 1),
-             step_ms=round(wall * 1e3, 2), tokens_per_s=round(valid / wall), phases_ms=phases,
+             step_ms=round(wall * 1e3, 2), tokens_per_s=round(valid / wall), phases_ms=phases, host_phases_ms=phase_times.host, compile_mode=a.compile_mode,
              peak_mem_mb=round(torch.cuda.max_memory_allocated() / 2**20) if torch.cuda.is_available() else None)
     r["kernels"] = kernel_profile(step, a.prof_steps, wall)
     gm.eager_attention_fn = EAGER_FN
@@ -100,16 +103,19 @@ def graphmer_variant(name, size, bs, bl, vocab, n_rel, a, work):
 def phase_times(tr, bl, n):
     "Median ms of each phase of the training step (as Trainer.train_step runs it), from CUDA events (no waits inside the step)."
     cuda = torch.cuda.is_available()
+    host = collections.defaultdict(list)
     def mark():
-        if not cuda: return time.perf_counter()
+        marks.append(time.perf_counter())
+        if not cuda: return marks[-1]
         e = torch.cuda.Event(enable_timing=True); e.record(); return e
     def ms(a, b): return a.elapsed_time(b) if cuda else (b - a) * 1e3
     rows = collections.defaultdict(list)
     for j in range(n):
-        b = bl[j % len(bl)]
+        b = bl[j % len(bl)]; marks = []
         tr.raw.train(); tr.opt.zero_grad(set_to_none=True)
+        t0 = mark()
         if cuda: tr.raw.check_inputs(b)
-        t0 = mark(); b = {k: (v.to(tr.device, non_blocking=True) if torch.is_tensor(v) else v) for k, v in b.items()}
+        b = {k: (v.to(tr.device, non_blocking=True) if torch.is_tensor(v) else v) for k, v in b.items()}
         t1 = mark()
         with _autocast(tr.device, tr.cfg):
             bw = apply_window(b, int(piecewise(tr.cfg.window, tr.state["step"], linear=False)))
@@ -123,6 +129,9 @@ def phase_times(tr, bl, n):
         if cuda: torch.cuda.synchronize()
         for k, (x, y) in dict(copy_in=(t0, t1), forward=(t1, t2), loss=(t2, t3), backward=(t3, t4), optimizer=(t4, t5), step=(t0, t5)).items():
             rows[k].append(ms(x, y))
+        for k, (x, y) in dict(copy_in=(0, 1), forward=(1, 2), loss=(2, 3), backward=(3, 4), optimizer=(4, 5), step=(0, 5)).items():
+            host[k].append((marks[y] - marks[x]) * 1e3)    # the host's time to issue the phase (no waits inside the step)
+    phase_times.host = {k: round(statistics.median(v), 2) for k, v in host.items()}
     return {k: round(statistics.median(v), 2) for k, v in rows.items()}
 
 def bert_profile(size, bs, N, vocab, a):
@@ -138,7 +147,8 @@ def main():
     ap.add_argument("--data", required=True, help="a prepared-data directory (tokenizer.json and samples/)")
     ap.add_argument("--out", required=True); ap.add_argument("--size", default="base", choices=sorted(SIZES)); ap.add_argument("--batch", type=int, default=256)
     ap.add_argument("--steps", type=int, default=15); ap.add_argument("--warmup", type=int, default=8); ap.add_argument("--prof-steps", type=int, default=5)
-    ap.add_argument("--variants", default="model,no_decay,sdpa,no_hgat,flex", help="comma-separated: model, no_decay, sdpa, no_hgat, flex")
+    ap.add_argument("--variants", default="model,no_decay,sdpa,no_hgat,flex", help="comma-separated: model, no_decay, sdpa, no_hgat, flex, fused (attn_impl='fused')")
+    ap.add_argument("--compile-mode", default="default", help="torch.compile mode of the GraphMER-SE variants (graphmer.trainers.COMPILE_MODES)")
     ap.add_argument("--bert", type=int, default=1, help="1: profile HF BERT at the same shape too")
     ap.add_argument("--device", default="cuda", help="'cuda' (what the figures mean); 'cpu' only checks that the script runs")
     a = ap.parse_args()
@@ -164,9 +174,11 @@ def main():
     for r in rows:
         if "error" in r: print(f"{r['variant']}: {r['error']}"); continue
         print(f"\n## {r['model']} {r.get('variant', '')}: {r['step_ms']} ms/step, {r['tokens_per_s']:,} tokens/s, GPU busy {r['kernels']['busy_ms']} ms "
-              f"({r['kernels']['busy_share_of_step']:.0%}), {r['kernels']['kernels_per_step']} kernels/step; phases {r.get('phases_ms')}")
+              f"({r['kernels']['busy_share_of_step']:.0%}), {r['kernels']['kernels_per_step']} kernels/step; phases {r.get('phases_ms')}, host {r.get('host_phases_ms')}")
         for k, v in r["kernels"]["categories_ms"].items(): print(f"  {k:22s} {v:8.2f} ms")
         for t in r["kernels"]["top_kernels"][:12]: print(f"    {t['ms']:8.3f} ms  x{t['calls_per_step']:<6} {t['category']:18s} {t['name'][:100]}")
+        print("  host (self CPU time per step):")
+        for t in r["kernels"]["host_ops"][:25]: print(f"    {t['self_cpu_ms']:8.3f} ms  x{t['calls_per_step']:<6} {t['name'][:100]}")
 
 if __name__ == "__main__":
     main()

@@ -60,7 +60,7 @@ def graphmer_row(size, layout, impl, compile_, bs, data, vocab, n_rel, a, work, 
                                        save_every=10**6, save_every_minutes=0), 10**6)
     tr = Trainer(model, objective, lambda e: [], lambda b: [], tc, work / f"{size}-{layout}-{impl}-{compile_}-{bs}-{group}", progress=False)
     bl, loader_rate = data
-    step_s, times = timed(lambda i: tr.train_step([bl[i % len(bl)]]), a.warmup + (10 if compile_ or impl == "flex" else 0), a.steps)
+    step_s, times = timed(lambda i: tr.train_step([bl[i % len(bl)]]), a.warmup + (2 * len(bl) if compile_ == "reduce-overhead" else 10 if compile_ or impl == "flex" else 0), a.steps)   # CUDA graphs: each shape is recorded on its second run
     Ns = [b["input_ids"].shape[1] for b in bl]
     shapes = len({tuple(v.shape for v in b.values()) for b in bl})
     valid = statistics.mean(int(b["valid"].sum()) for b in bl)
@@ -112,7 +112,7 @@ def main():
     ap.add_argument("--peak", type=float, default=790e12, help="peak bf16 FLOP/s for the MFU")
     ap.add_argument("--runs", default="tiny:compact:eager:0:64,tiny:compact:eager:0:256,tiny:compact:eager:1:64,tiny:compact:eager:1:256,"
                     "tiny:full:eager:0:64,tiny:full:flex:0:64,base:compact:eager:0:64,base:compact:eager:0:256,base:compact:eager:1:64,"
-                    "base:compact:eager:1:256,base:full:flex:0:64", help="size:layout:attention:compile:batch[:group], comma-separated (group: length-grouped batches, "
+                    "base:compact:eager:1:256,base:full:flex:0:64", help="size:layout:attention:compile:batch[:group], comma-separated (compile: 0, 1, or ro: reduce-overhead, CUDA graphs too; group: length-grouped batches, "
                     "sorted within groups of this many batches; RunConfig.group_batches)")
     ap.add_argument("--bert", default="tiny:64,tiny:256,base:64,base:256", help="size:batch of the BERT rows (positions: the median compact N)")
     ap.add_argument("--fused-config", default="", help="block:fwd_warps:fwd_stages:bwd_warps:bwd_stages of the fused kernels (graphmer.fused.FUSED_CONFIG; default: its own)")
@@ -142,14 +142,15 @@ def main():
         rows.append(bert_row(size, bs, N, vocab, a)); print(rows[-1], flush=True); save()
     for spec in a.runs.split(","):
         size, layout, impl, comp, bs, *g = spec.split(":"); bs, g = int(bs), int(g[0]) if g else 0
-        key = (layout, bs, comp == "1", g)
-        if key not in cache: cache[key] = batches(data / "samples", vocab, bs, layout, 12, static=comp == "1", group=g)
-        rows.append(graphmer_row(size, layout, impl, comp == "1", bs, cache[key], vocab, n_rel, a, out / "work", g)); print(rows[-1], flush=True); save()
+        mode = {"0": False, "1": True, "ro": "reduce-overhead"}[comp]   # compile: no, yes, with CUDA graphs
+        key = (layout, bs, bool(mode), g)
+        if key not in cache: cache[key] = batches(data / "samples", vocab, bs, layout, 12, static=bool(mode), group=g)
+        rows.append(graphmer_row(size, layout, impl, mode, bs, cache[key], vocab, n_rel, a, out / "work", g)); print(rows[-1], flush=True); save()
     save()
     print("| model | size | layout | attention | compiled | batch | grouped | N | step ms | tokens/s | root tokens/s | MFU | peak MB | × BERT |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['model']} | {r['size']} | {r['layout']} | {r['attention']} | {'yes' if r['compiled'] else 'no'} | {r['batch']} | {r.get('group_batches') or '-'} | {r['positions_mean']:.0f} | "
+        print(f"| {r['model']} | {r['size']} | {r['layout']} | {r['attention']} | {r['compiled'] if isinstance(r['compiled'], str) else 'yes' if r['compiled'] else 'no'} | {r['batch']} | {r.get('group_batches') or '-'} | {r['positions_mean']:.0f} | "
               f"{r['step_ms']} | {r['tokens_per_s']:,} | {r['root_tokens_per_s']:,} | {r['mfu']:.1%} | {r['peak_mem_mb'] or '-'} | {r.get('ratio_to_bert_tokens', '')} |")
 
 if __name__ == "__main__":

@@ -18,11 +18,11 @@ from fastcore.basics import patch
 from .core import atomic_write_json, atomic_write_text, disk_full, kill_point, load_weights, read_json_file, strict_fields
 
 # %% auto #0
-__all__ = ['PHASES', 'SEED_STREAMS', 'LOG_FIELDS', 'choose_phase', 'stream_seed', 'TrainConfig', 'validate_config',
-           'resolve_config', 'lr_factor', 'piecewise', 'param_groups', 'optimizer_tensors', 'load_optimizer',
-           'write_checkpoint', 'find_checkpoint', 'pick_device', 'cpu_has_amx', 'peak_memory_mb', 'progress_bar',
-           'NonFiniteLossError', 'dist_info', 'init_distributed', 'Trainer', 'evaluate_batches', 'truncate_logs',
-           'Interrupted', 'StopOnSignal']
+__all__ = ['PHASES', 'COMPILE_MODES', 'SEED_STREAMS', 'LOG_FIELDS', 'choose_phase', 'compile_mode', 'stream_seed', 'TrainConfig',
+           'validate_config', 'resolve_config', 'lr_factor', 'piecewise', 'param_groups', 'optimizer_tensors',
+           'load_optimizer', 'write_checkpoint', 'find_checkpoint', 'pick_device', 'cpu_has_amx', 'peak_memory_mb',
+           'progress_bar', 'NonFiniteLossError', 'dist_info', 'init_distributed', 'Trainer', 'evaluate_batches',
+           'truncate_logs', 'Interrupted', 'StopOnSignal']
 
 # %% ../nbs/14_trainer.ipynb #c2db24d3
 PHASES = {  # phase: (largest number of training samples, settings it implies)
@@ -36,6 +36,16 @@ def choose_phase(n_samples: int) -> str:
     "The training phase for a dataset of `n_samples` training samples."
     for name, (limit, _) in PHASES.items():
         if limit is None or n_samples <= limit: return name
+
+# %% ../nbs/14_trainer.ipynb #a01b79b7
+COMPILE_MODES = ("default", "reduce-overhead", "max-autotune", "max-autotune-no-cudagraphs")   # torch.compile's modes
+
+def compile_mode(compile: bool|str, device) -> str:
+    "torch.compile's mode for a `compile` setting (True: 'default'); off CUDA, which has no CUDA graphs, the same mode without them."
+    mode = "default" if compile is True else compile
+    if torch.device(device).type != "cuda": mode = {"reduce-overhead": "default", "max-autotune": "max-autotune-no-cudagraphs"}.get(mode, mode)
+    return mode
+
 
 # %% ../nbs/14_trainer.ipynb #4df66413
 SEED_STREAMS = dict(               # stream: [multiplier, offset]; its seed in epoch e is seed * multiplier + offset + e
@@ -87,7 +97,8 @@ class TrainConfig:
     cpu_bf16: bool = False       # bf16 autocast on a CPU too (1.4× faster for `tiny` where the CPU has AMX; see `cpu_has_amx`)
     log_every: int = 10          # steps between rows of metrics.csv
     tensorboard: bool = False    # also log to run_dir/tensorboard
-    compile: bool = False        # torch.compile the model (worth it on a GPU; the first steps compile)
+    compile: bool|str = False    # torch.compile the model (worth it on a GPU; the first steps compile): True, a mode of COMPILE_MODES
+                                 # ('reduce-overhead': also CUDA graphs, one launch per graph instead of one per kernel: small batches), or False
     sync_free: bool|None = None  # never wait for the device inside a step: fused AdamW skips a non-finite step itself (its found_inf), and the
                                  # step's metrics and bad steps are read when logged; None: on a CUDA GPU with one process
 
@@ -119,6 +130,7 @@ def validate_config(c: TrainConfig) -> TrainConfig:
          and all(isinstance(v, (list, tuple)) and len(v) == 2 and all(isinstance(x, int) for x in v) for v in c.seed_streams.values()),
          f"seed_streams must give each of {list(SEED_STREAMS)} a [multiplier, offset] pair of integers, got {c.seed_streams!r}")
     need(0 <= c.min_lr_ratio <= 1, f"min_lr_ratio must be in [0, 1], got {c.min_lr_ratio!r}")
+    need(isinstance(c.compile, bool) or c.compile in COMPILE_MODES, f"compile must be True, False or one of {list(COMPILE_MODES)}, got {c.compile!r}")
     need(c.phase == "auto" or c.phase in PHASES, f"phase must be 'auto' or one of {list(PHASES)}, got {c.phase!r}")
     need(c.device == "auto" or re.fullmatch(r"cpu|cuda(:\d+)?|mps", str(c.device)) is not None, f"device must be 'auto', 'cpu', 'cuda' or 'cuda:N', got {c.device!r}")
     need(c.clip >= 0 and c.max_bad_steps >= 0, "clip and max_bad_steps must be >= 0")
@@ -305,7 +317,7 @@ class Trainer:
         if self.world > 1:
             from torch.nn.parallel import DistributedDataParallel as DDP
             self.model = DDP(self.raw, device_ids=[self.device.index] if self.device.type == "cuda" else None, find_unused_parameters=True)
-        if cfg.compile: self.model = torch.compile(self.model)   # compiles on the first steps (and once more when shapes start to vary)
+        if cfg.compile: self.model = torch.compile(self.model, mode=compile_mode(cfg.compile, self.device))   # compiles on the first steps (once per batch shape)
         self.sync_free = (self.device.type == "cuda" and self.world == 1) if cfg.sync_free is None else bool(cfg.sync_free)
         if self.sync_free and self.world > 1: raise ValueError("sync_free=True needs one process: under torchrun the processes must agree on skipping a step (leave sync_free=None)")
         self.opt = torch.optim.AdamW(param_groups(model, cfg.weight_decay), lr=cfg.lr, betas=tuple(cfg.betas), eps=cfg.eps,
