@@ -76,7 +76,7 @@ def variant_config(name, cfg):
     if name in ("no_decay", "sdpa"): cfg.use_decay = False
     if name == "no_hgat": cfg.use_hgat = False
     if name == "flex": cfg.attn_impl = "flex"
-    if name == "fused": cfg.attn_impl = "fused"
+    if name in ("fused", "fused_whole"): cfg.attn_impl = "fused"
     return cfg
 
 def graphmer_variant(name, size, bs, bl, vocab, n_rel, a, work):
@@ -87,14 +87,20 @@ def graphmer_variant(name, size, bs, bl, vocab, n_rel, a, work):
     model = GraphMER(cfg)
     tc, _ = resolve_config(TrainConfig(steps=10**6, batch_size=bs, warmup=10, device=a.device, bf16=True, compile=a.compile_mode if a.device != "cpu" else False, eval_every=10**6,
                                        save_every=10**6, save_every_minutes=0), 10**6)
-    tr = Trainer(model, objective, lambda e: [], lambda b: [], tc, work / name, progress=False)
+    loss_fn = objective
+    if name == "fused_whole":   # one compiled function for window + model + loss (the model is not compiled on its own)
+        tc.compile = False
+        core = torch.compile(lambda m, b, R, w: graphmer_loss(m(bw := apply_window(b, R)), bw, mnm_weight=w), mode=a.compile_mode)
+        loss_fn = lambda m, b, step, cfg: core(m, b, int(piecewise(cfg.window, step, linear=False)), piecewise(cfg.mnm_weight, step))
+    tr = Trainer(model, loss_fn, lambda e: [], lambda b: [], tc, work / name, progress=False)
     i = iter(range(10**9))
     def step(): tr.train_step([bl[next(i) % len(bl)]])
     wall, _ = timed(lambda j: step(), a.warmup, a.steps); warm = timed.warm_s
-    phases = phase_times(tr, bl, a.steps)
+    phases = phase_times(tr, bl, a.steps) if name != "fused_whole" else None   # its phases are inside one compiled function
+    host_phases = phase_times.host if phases else None
     valid = statistics.mean(int(b["valid"].sum()) for b in bl)
     r = dict(model="GraphMER-SE", variant=name, size=size, batch=bs, positions=bl[0]["input_ids"].shape[1], warmup_s=round(warm, 1),
-             step_ms=round(wall * 1e3, 2), tokens_per_s=round(valid / wall), phases_ms=phases, host_phases_ms=phase_times.host, compile_mode=a.compile_mode,
+             step_ms=round(wall * 1e3, 2), tokens_per_s=round(valid / wall), phases_ms=phases, host_phases_ms=host_phases, compile_mode=a.compile_mode,
              peak_mem_mb=round(torch.cuda.max_memory_allocated() / 2**20) if torch.cuda.is_available() else None)
     r["kernels"] = kernel_profile(step, a.prof_steps, wall)
     gm.eager_attention_fn = EAGER_FN

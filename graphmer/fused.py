@@ -259,7 +259,7 @@ def fused_attention_fn(root_idx, slot, valid, p_head=None, graph_dist=None, lam:
         dh = q.shape[-1]
         if dh < 16 or dh & (dh - 1): raise ValueError(f"attn_impl='fused' needs a head width (hidden / heads) that is a power of two ≥ 16, got {dh}; use attn_impl='eager'")
         q, k, v = (t if t.stride(-1) == 1 else t.contiguous() for t in (q, k, v))
-        if max(t.untyped_storage().nbytes() // t.element_size() for t in (q, k, v)) >= 2 ** 31:   # the kernels' offsets are 32-bit
+        if max(sum((n - 1) * s for n, s in zip(t.shape, t.stride())) for t in (q, k, v)) >= 2 ** 31:   # the kernels' offsets are 32-bit (from shapes and strides: no graph break under torch.compile)
             raise ValueError(f"attn_impl='fused' addresses at most 2**31 elements per q/k/v tensor; this batch has {q.shape[0]} samples of {q.shape[2]} positions: use a smaller batch or attn_impl='eager'")
         ph, gd = (p_head, graph_dist) if mode else (q.new_zeros(q.shape[1], dtype=torch.float32), q.new_ones((), dtype=torch.float32))  # read, unused
         o, _ = decay_attention_op(q, k, v, root, slot_, valid_, ph, gd, lam, mode, free_from)
