@@ -29,7 +29,7 @@ __all__ = ['SAME_DEVICE_RTOL', 'CROSS_DEVICE_RTOL', 'SEARCH_IN', 'PRIOR_WEIGHTS'
            'find_mentions', 'window_text', 'make_queries', 'split_queries', 'query_samples', 'slot_log_probs',
            'sequence_scores', 'ModelScorer', 'FrequencyScorer', 'RandomScorer', 'CopyScorer', 'KGEScorerAdapter',
            'PriorScorer', 'fit_prior_weight', 'rank_queries', 'summarize', 'name_ceiling', 'extraction_scores',
-           'masked_predictions', 'collapse_checks', 'fill_and_parse', 'leaf_attention_by_distance']
+           'masked_rows', 'masked_predictions', 'collapse_checks', 'fill_and_parse', 'leaf_attention_by_distance']
 
 # %% ../nbs/17_evaluate.ipynb #6f8d3370
 def eval_batches(run: Run, split: str = "val", max_windows: int = 0) -> list:
@@ -41,10 +41,19 @@ def eval_batches(run: Run, split: str = "val", max_windows: int = 0) -> list:
     return val_batches(bs, split, max_batches=-(-max_windows // bs) if max_windows > 0 else None)
 
 # %% ../nbs/17_evaluate.ipynb #2ddbd43d
-def batch_metrics(run: Run, batches: list, device="cpu") -> dict:
-    "The trainer's own weighted validation metrics (`evaluate_batches`) of `run.model` over `batches`."
+def batch_metrics(run: Run, batches: list, device="cpu",
+                  predictions: list|None = None,   # a list that receives each batch's `masked_rows`, from the same forward pass
+                 ) -> dict:
+    "The trainer's own weighted validation metrics (`evaluate_batches`) of `run.model` over `batches`; with `predictions`, also what `masked_predictions` would give, without a second pass."
     cfg = TrainConfig.from_dict(run.config["train"])
-    return evaluate_batches(run.model, objective, batches, cfg, step=cfg.steps, device=device)
+    loss_fn = objective
+    if predictions is not None:
+        def loss_fn(model, b, step, cfg, eval=False):
+            seen = {}
+            def forward(x): seen["out"] = model(x); return seen["out"]
+            out = objective(forward, b, step, cfg, eval=eval)
+            predictions.append(masked_rows(seen["out"], b)); return out
+    return evaluate_batches(run.model, loss_fn, batches, cfg, step=cfg.steps, device=device)
 
 # %% ../nbs/17_evaluate.ipynb #1bb67b23
 SAME_DEVICE_RTOL = 1e-4    # recomputed on the kind of device the run was trained on
@@ -378,18 +387,18 @@ def extraction_scores(top: np.ndarray, q: Queries, tails: TailTable, known: dict
     return dict(k=k, **prf(df), per_relation={rel: prf(d) for rel, d in df.groupby("relation")})
 
 # %% ../nbs/17_evaluate.ipynb #ef49d171
+def masked_rows(out: dict, b: dict) -> pd.DataFrame:
+    "label, prediction (the argmax) and kind ('mlm' code token, 'mnm' leaf) of every masked position of batch `b`, from the model's outputs `out` on it."
+    idx = out["logits_index"]
+    lab = b["labels"].flatten()[idx]; ok = out["logits_ok"] & (lab != IGNORE)
+    mlm = b["is_mlm"].flatten()[idx]
+    return pd.DataFrame(dict(label=lab[ok].cpu().numpy(), pred=out["logits"].argmax(-1)[ok].cpu().numpy(), kind=np.where(mlm[ok].cpu().numpy(), "mlm", "mnm")))
+
 @torch.no_grad()
 def masked_predictions(model, batches, device="cpu") -> pd.DataFrame:
-    "label, prediction (the argmax) and kind ('mlm' code token, 'mnm' leaf) of every masked position of `batches`."
-    model.eval(); parts = []
-    for b in batches:
-        b = _to(b, device)
-        out = model(b); idx = out["logits_index"]
-        lab = b["labels"].flatten()[idx]; ok = out["logits_ok"] & (lab != IGNORE)
-        mlm = b["is_mlm"].flatten()[idx]
-        parts.append(pd.DataFrame(dict(label=lab[ok].cpu().numpy(), pred=out["logits"].argmax(-1)[ok].cpu().numpy(),
-                                       kind=np.where(mlm[ok].cpu().numpy(), "mlm", "mnm"))))
-    return pd.concat(parts, ignore_index=True)
+    "`masked_rows` of every batch of `batches`."
+    model.eval()
+    return pd.concat([masked_rows(model(b), b) for b in (_to(b, device) for b in batches)], ignore_index=True)
 
 def collapse_checks(pred: pd.DataFrame, tokenizer) -> dict:
     "At masked code tokens (`masked_predictions`): distinct predicted vs true tokens, the most frequent prediction's share vs the most frequent true token's, and accuracy on masked Python keywords."

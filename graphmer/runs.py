@@ -18,7 +18,7 @@ from .core import RunLock, atomic_write_json, atomic_write_text, kill_point, pro
 from .data import SPLIT_GROUPS, heads_in_files, training_triples, source_text
 from .evaluate import (
     check_val_loss, batch_metrics, eval_batches, tail_table, known_tails, split_queries, ModelScorer, CopyScorer, FrequencyScorer, RandomScorer,
-    KGEScorerAdapter, PriorScorer, fit_prior_weight, rank_queries, summarize, name_ceiling, extraction_scores, masked_predictions,
+    KGEScorerAdapter, PriorScorer, fit_prior_weight, rank_queries, summarize, name_ceiling, extraction_scores,
     collapse_checks, fill_and_parse, leaf_attention_by_distance)
 from .extract import build_kg, kg_dir_for, load_kg, input_files
 from .kge import train_kge, train_inductive_kge
@@ -1005,8 +1005,9 @@ def heldout(self: Evaluation) -> dict:
     texts = self.parse_texts()
     for name, r in [("graphmer", self.main)] + list(self.ablations.items()):
         batches = eval_batches(r, "test", c.heldout_windows)
-        mt = batch_metrics(r, batches, self.device)
-        cc = collapse_checks(masked_predictions(r.model, batches, self.device), r.tokenizer)
+        rows = []
+        mt = batch_metrics(r, batches, self.device, predictions=rows)    # the metrics and the collapse checks from one forward pass
+        cc = collapse_checks(pd.concat(rows, ignore_index=True), r.tokenizer)
         self.heldout_metrics[name] = dict(mlm_acc=mt["val_mlm_acc"], mlm_ppl=float(np.exp(mt["val_mlm_loss"])), mnm_acc=mt.get("val_mnm_acc"),
                                           mnm_ppl=float(np.exp(mt["val_mnm_loss"])) if mt.get("val_n_mnm") else None,
                                           mnm_tail_exact=mt.get("val_mnm_tail_acc") if mt.get("val_n_mnm") else None,
