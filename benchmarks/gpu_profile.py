@@ -96,8 +96,7 @@ def graphmer_variant(name, size, bs, bl, vocab, n_rel, a, work):
     i = iter(range(10**9))
     def step(): tr.train_step([bl[next(i) % len(bl)]])
     wall, _ = timed(lambda j: step(), a.warmup, a.steps); warm = timed.warm_s
-    phases = phase_times(tr, bl, a.steps) if name != "fused_whole" else None   # its phases are inside one compiled function
-    host_phases = phase_times.host if phases else None
+    phases, host_phases = phase_times(tr, bl, a.steps) if name != "fused_whole" else (None, None)   # fused_whole: its phases are inside one compiled function
     valid = statistics.mean(int(b["valid"].sum()) for b in bl)
     r = dict(model="GraphMER-SE", variant=name, size=size, batch=bs, positions=bl[0]["input_ids"].shape[1], warmup_s=round(warm, 1),
              step_ms=round(wall * 1e3, 2), tokens_per_s=round(valid / wall), phases_ms=phases, host_phases_ms=host_phases, compile_mode=a.compile_mode,
@@ -107,7 +106,7 @@ def graphmer_variant(name, size, bs, bl, vocab, n_rel, a, work):
     return r
 
 def phase_times(tr, bl, n):
-    "Median ms of each phase of the training step (as Trainer.train_step runs it), from CUDA events (no waits inside the step)."
+    "Median ms of each phase of the training step (as Trainer.train_step runs it): on the device, from CUDA events (no waits inside the step), and on the host, the time it took to issue the phase."
     cuda = torch.cuda.is_available()
     host = collections.defaultdict(list)
     def mark():
@@ -137,8 +136,8 @@ def phase_times(tr, bl, n):
             rows[k].append(ms(x, y))
         for k, (x, y) in dict(copy_in=(0, 1), forward=(1, 2), loss=(2, 3), backward=(3, 4), optimizer=(4, 5), step=(0, 5)).items():
             host[k].append((marks[y] - marks[x]) * 1e3)    # the host's time to issue the phase (no waits inside the step)
-    phase_times.host = {k: round(statistics.median(v), 2) for k, v in host.items()}
-    return {k: round(statistics.median(v), 2) for k, v in rows.items()}
+    med = lambda d: {k: round(statistics.median(v), 2) for k, v in d.items()}
+    return med(rows), med(host)
 
 def bert_profile(size, bs, N, vocab, a):
     step, _ = bert_step(size, bs, N, vocab)

@@ -29,7 +29,7 @@ from .augment import parse_transforms
 from .rank import rank_metrics, paired_verdict
 from .batch import SPECIAL_TOKENS
 from .tokenizer import CodeTokenizer
-from .trainers import Trainer, TrainConfig, PHASES, COMPILE_MODES, validate_config, resolve_config, pick_device, init_distributed, dist_info, cpu_has_amx
+from .trainers import Trainer, TrainConfig, PHASES, validate_config, resolve_config, pick_device, init_distributed, dist_info, cpu_has_amx
 
 # %% auto #0
 __all__ = ['MODEL_KINDS', 'MODELS', 'VARIANTS', 'BASELINES', 'METRICS', 'PRIOR_SUFFIX', 'MODEL_SIZES', 'LAYOUTS', 'PROGRESS',
@@ -182,7 +182,6 @@ class RunConfig(Parameters):
             except (TypeError, ValueError) as e:
                 raise ValueError(f"{k}={v!r} is not JSON ({e}): give a list of [step, value] pairs, e.g. {getattr(RunConfig, k)!r}") from None
         _need(self.progress in PROGRESS, f"progress={self.progress!r}: choose 'auto', 'text' or False")
-        _need(isinstance(self.compile, bool) or self.compile in COMPILE_MODES, f"compile={self.compile!r}: choose True, False or one of {list(COMPILE_MODES)}")
         _need(self.cpu_bf16 in ("auto", True, False), f"cpu_bf16={self.cpu_bf16!r}: choose 'auto', True or False")
         parse_transforms(self.augment)                # names the bad transform and the accepted ones
         _need(_is_int(self.augment_copies) and 0 <= self.augment_copies <= 1000, f"augment_copies must be an integer in [0, 1000] (0: the phase's), got {self.augment_copies!r}")

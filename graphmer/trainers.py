@@ -46,7 +46,6 @@ def compile_mode(compile: bool|str, device) -> str:
     if torch.device(device).type != "cuda": mode = {"reduce-overhead": "default", "max-autotune": "max-autotune-no-cudagraphs"}.get(mode, mode)
     return mode
 
-
 # %% ../nbs/14_trainer.ipynb #4df66413
 SEED_STREAMS = dict(               # stream: [multiplier, offset]; its seed in epoch e is seed * multiplier + offset + e
     train_masks=[100_003, 0],      # the collator's MLM/MNM masks of training epoch e
