@@ -1,7 +1,7 @@
 """Time `build_kg` on the standard library: cold, up to date, and after a one-file change.
 
-Run: .venv/bin/python benchmarks/kg_build.py [--workers 2] [--repeat 3]
-Writes benchmarks/results/kg_build.json. The corpus is a copy of the interpreter's standard library (without
+Run: .venv/bin/python benchmarks/kg_build.py [--workers 2] [--repeat 3] [--out benchmarks/results/kg_build.json]
+Writes the JSON to --out. The corpus is a copy of the interpreter's standard library (without
 site-packages), so that one file can be edited without touching the real one. The memory peak is the maximum
 resident set size after the first cold build: of this process (interpreter, imports and the build, which links,
 validates and writes in this process) and of the largest extraction worker. In the stage timings, `write_s` and
@@ -17,6 +17,7 @@ def timed(**kw):
 
 def main():
     ap = argparse.ArgumentParser(); ap.add_argument("--workers", type=int, default=2); ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--out", default=str(Path(__file__).with_name("results") / "kg_build.json"))
     a = ap.parse_args()
     tmp = Path(tempfile.mkdtemp()); src = tmp / "stdlib"
     shutil.copytree(default_corpus(), src, ignore=shutil.ignore_patterns("site-packages", "__pycache__"), symlinks=True)
@@ -33,8 +34,8 @@ def main():
                files=m["counts"]["files"], lines=m["counts"]["lines"], triples=m["counts"]["triples"],
                cold_s=statistics.median(cold), up_to_date_s=statistics.median(warm), one_file_changed_s=statistics.median(touched),
                cold_max_rss_mb=peak, cold_all=cold, up_to_date_all=warm, one_file_changed_all=touched, stage_timing_cold=m["timing"], stage_timing_changed=m3["timing"])
-    Path(__file__).with_name("results").mkdir(exist_ok=True)
-    (Path(__file__).with_name("results") / "kg_build.json").write_text(json.dumps(res, indent=2))
+    Path(a.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(a.out).write_text(json.dumps(res, indent=2))
     print(json.dumps(res, indent=2))
     shutil.rmtree(tmp, ignore_errors=True)
 

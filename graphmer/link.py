@@ -197,14 +197,15 @@ MAX_VALUES = 32   # values kept per slot: past that a slot is too imprecise to b
 _CONTAINER_PUTS = {"append": 0, "add": 0, "insert": 1, "setdefault": 1, "extend": 0, "update": 0, "appendleft": 0}  # argument a container method stores
 
 @patch
-def analyse(self: Linker):
-    "Run the flow analysis to its fixed point: every slot gets the values (definitions, instances, containers) that may reach it."
+def analyse(self: Linker, order=None):   # the order in which the worklist first takes the flows (indices into them all); None: the files' order
+    "Run the flow analysis to its fixed point: every slot gets the values (definitions, instances, containers) that may reach it. The fixed point depends on `order` (`benchmarks/flow_order.py` measures by how much), which is why the KG is always linked in the files' order."
     self.pts, self.deps, self._reads, self._plans, self._choices = {}, defaultdict(dict), [], {}, {}
     self.params = {d["id"]: d["params"] for facts, _ in self.files for d in facts["defs"] if "params" in d}
     self._test_file = [is_test_file(facts["path"]) for facts, _ in self.files]
     self.decorated = {f[1][:-len(".<decorated>")] for facts, _ in self.files for f in facts.get("flows", ()) if f[0] == "=" and f[1].endswith(".<decorated>")}
     flows = [(f, self._test_file[fi]) for fi, (facts, _) in enumerate(self.files) for f in facts.get("flows", ())]
-    queued, queue = [True] * len(flows), deque(range(len(flows)))
+    if order is not None and sorted(order) != list(range(len(flows))): raise ValueError(f"order must be a permutation of the {len(flows)} flow indices")
+    queued, queue = [True] * len(flows), deque(range(len(flows)) if order is None else order)
     while queue:
         i = queue.popleft(); queued[i] = False
         self._reads = []
@@ -634,10 +635,10 @@ def emit_tested_by(self: Linker, kg):
 
 # %% ../nbs/04_link.ipynb #c4cdbe06
 @patch
-def link(self: Linker) -> KGBuffer:
-    "Emit the whole KG, file by file in the fixed order."
+def link(self: Linker, order=None) -> KGBuffer:
+    "Emit the whole KG, file by file in the fixed order (`order`: see `analyse`)."
     kg, self._test_calls = KGBuffer(), []
-    self.analyse()
+    self.analyse(order)
     for fi in range(len(self.files)): self.emit_declarations(kg, fi)
     for fi in range(len(self.files)): self.emit_refs(kg, fi)
     for fi in range(len(self.files)): self.emit_overrides(kg, fi)
