@@ -89,7 +89,7 @@ def params_parser(cls, prog: str, description: str):
     "An argparse parser with one `--option` per field of the parameters dataclass `cls`, with its default."
     p = argparse.ArgumentParser(prog=prog, description=description)
     for f in fields(cls):
-        p.add_argument(f"--{f.name.replace('_', '-')}", dest=f.name, type=_text if isinstance(f.default, str) else literal_or_text, default=f.default, metavar=type(f.default).__name__.upper(),
+        p.add_argument(f"--{f.name.replace('_', '-')}", dest=f.name, type=_text if isinstance(f.default, str) else literal_or_text, default=f.default, metavar=str(f.type).replace(" ", "").upper(),
                        help=f"default {f.default!r}")
     return p
 
