@@ -12,16 +12,16 @@
 [ -n "$GPU_KG" ] || . benchmarks/gpu_env.sh
 K=${K:-$GPU_KG}; R=${R:-$OUT/cg}; STEPS=${STEPS:-1500}; EVERY=${EVERY:-500}; RO=${COMPILE_RO:-reduce-overhead}; mkdir -p $R
 common="--kg-dir $K --steps $STEPS --batch-size 64 --device ${DEVICE:-cuda} --data-seed 0 --seed 0 --eval-every $EVERY --save-every $EVERY --warmup 100 --progress False"
-run() { local name=$1; shift; local t=$(date +%s)
-  python3 -m graphmer.cli train $common --run-dir $R/$name "$@" >> $R/$name.log 2>&1; local rc=$?
+run() { local name=$1; shift; local t=$(date +%s)   # STOP=S: stopped by SIGTERM after S seconds
+  ${STOP:+timeout -s TERM $STOP} python3 -m graphmer.cli train $common --run-dir $R/$name "$@" >> $R/$name.log 2>&1; local rc=$?
   echo "$name rc=$rc $(( $(date +%s) - t )) s"; [ $rc = 0 ] || tail -5 $R/$name.log; }
 [ "$DEVICE" = cpu ] || nvidia-smi --query-gpu=name,driver_version --format=csv,noheader
 python3 -c "import torch; print('torch', torch.__version__)"
 case "$1" in
   full) run ro --compile $RO; run default --compile True ;;
   interrupted)
-    t=$(date +%s); timeout -s TERM ${INTERRUPT:-75} python3 -m graphmer.cli train $common --run-dir $R/ro_int --compile $RO > $R/ro_int.log 2>&1
-    echo "ro_int stopped rc=$? after $(( $(date +%s) - t )) s at logged step $(python3 -c "import json; print(json.loads(open('$R/ro_int/metrics.jsonl').read().splitlines()[-1])['step'])" 2>/dev/null || echo none)"
+    STOP=${INTERRUPT:-75} run ro_int --compile $RO
+    echo "ro_int stopped at logged step $(python3 -c "import json; print(json.loads(open('$R/ro_int/metrics.jsonl').read().splitlines()[-1])['step'])" 2>/dev/null || echo none)"
     ls $R/ro_int/checkpoints 2>/dev/null
     run ro_int --compile $RO --resume True
     [ "${RERUN:-1}" = 1 ] && run ro2 --compile $RO; true ;;
