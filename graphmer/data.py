@@ -24,9 +24,10 @@ from .batch import (BATCH_FIELDS, CLS_ID, GRAPH_ID, GRAPH_SLOT, IGNORE, MASK_ID,
 __all__ = ['LEAF_DROPOUT', 'SAMPLE_FIELDS', 'SPLIT_GROUPS', 'PREP_CHUNK', 'source_text', 'line_starts', 'mention_char_spans',
            'covering_tokens', 'TripleIndex', 'build_triple_index', 'InjectionStats', 'occurs_as_name',
            'select_injections', 'empty_sample', 'file_samples', 'file_group', 'split_by_file', 'load_split',
-           'heads_in_files', 'split_triples', 'training_triples', 'ShardWriter', 'prepare_samples', 'LeafyChainDataset',
-           'leaf_count', 'length_grouped', 'span_length_probs', 'sample_root_spans', 'replace_masked', 'without_leaves',
-           'full_layout', 'compact_layout', 'as_tensors', 'index_fields', 'Collator', 'unmasked_batch', 'render_sample']
+           'heads_in_files', 'split_triples', 'training_triples', 'stack_samples', 'ShardWriter', 'prepare_samples',
+           'LeafyChainDataset', 'leaf_count', 'length_grouped', 'span_length_probs', 'sample_root_spans',
+           'replace_masked', 'without_leaves', 'full_layout', 'compact_layout', 'as_tensors', 'index_fields',
+           'Collator', 'unmasked_batch', 'render_sample']
 
 # %% ../nbs/11_data.ipynb #c6224c20
 def source_text(path) -> str:
@@ -73,6 +74,10 @@ class TripleIndex:
     rel_freq: np.ndarray    # global triple count per relation id (index 0 unused)
     tokenizer: object = None
     _tail_ids: dict = field(default_factory=dict)
+
+    def __post_init__(self):   # the same arrays as plain ints, for `select_injections`' per-head work (a head has a handful of triples)
+        self.ptr_list, self.rel_list, self.tail_list = self.ptr.tolist(), self.rel.tolist(), self.tail.tolist()
+        self.rel_freq_list, self.rel_freq_total = self.rel_freq.tolist(), int(self.rel_freq.sum())
 
     def tail_ids(self, t: int) -> list[int]:
         "Token ids of entity `t`'s name."
@@ -134,10 +139,14 @@ class InjectionStats:
         return d
 
 # %% ../nbs/11_data.ipynb #70685bc9
-_IDENT = "A-Za-z0-9_"
+_IDENT = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 def occurs_as_name(name: str, text: str) -> bool:
-    "Whether `name` occurs in `text` as a whole identifier (not inside a longer one)."
-    return re.search(rf"(?<![{_IDENT}]){re.escape(name)}(?![{_IDENT}])", text) is not None
+    "Whether `name` occurs in `text` as a whole identifier (not inside a longer one): `(?<![A-Za-z0-9_])name(?![A-Za-z0-9_])`, found with `str.find` (a regex per name thrashed `re`'s cache: a tenth of the samples' preparation)."
+    n, i = len(name), text.find(name)
+    while i >= 0:
+        if (i == 0 or text[i - 1] not in _IDENT) and (i + n >= len(text) or text[i + n] not in _IDENT): return True
+        i = text.find(name, i + 1)
+    return False
 
 def select_injections(heads, index: TripleIndex, L: int, rng: np.random.Generator, stats: InjectionStats,
                       augment=()) -> list[tuple]:  # names of `graphmer.augment.KG_TRANSFORMS` to apply ('other_mention', 'other_relation', 'leaf_dropout')
@@ -145,20 +154,21 @@ def select_injections(heads, index: TripleIndex, L: int, rng: np.random.Generato
     first = {}
     if "other_mention" in augment: heads = [heads[i] for i in rng.permutation(len(heads))]   # a random mention of each head, not its first
     for root, hl, h in heads: first.setdefault(h, (root, hl))          # a head is injected at its first mention
-    used, chosen = Counter(), {}
+    used, chosen, any_rel = Counter(), {}, "other_relation" in augment
+    freq, scale = index.rel_freq_list, index.rel_freq_total + 1   # plain ints: a head has a handful of candidates, too few for numpy to pay
     for h, (root, hl) in sorted(first.items(), key=lambda kv: kv[1][0]):
-        rels, tails = index.candidates(h)
-        if not len(rels): continue
-        lens = np.array([len(index.tail_ids(t)) for t in tails])
-        fit = (lens >= 1) & (lens <= L)
-        stats.heads += 1; stats.candidates += len(rels); stats.too_long += int((lens > L).sum())
-        if not fit.any(): stats.heads_all_too_long += 1; continue
-        rels, tails = rels[fit], tails[fit]
-        key = np.array([used[r] for r in rels]) * (index.rel_freq.sum() + 1) + index.rel_freq[rels]
-        if "other_relation" in augment: key = np.zeros(len(rels), np.int64)                      # any relation of the head, not the rarest
-        best = np.flatnonzero(key == key.min())
+        lo, hi = index.ptr_list[h], index.ptr_list[h + 1]
+        if lo == hi: continue
+        rels, tails = index.rel_list[lo:hi], index.tail_list[lo:hi]
+        lens = [len(index.tail_ids(t)) for t in tails]
+        fit = [k for k, n in enumerate(lens) if 1 <= n <= L]
+        stats.heads += 1; stats.candidates += hi - lo; stats.too_long += sum(n > L for n in lens)
+        if not fit: stats.heads_all_too_long += 1; continue
+        rels, tails = [rels[k] for k in fit], [tails[k] for k in fit]
+        key = [0] * len(rels) if any_rel else [used[r] * scale + freq[r] for r in rels]   # any relation of the head, or the rarest
+        m = min(key); best = [k for k, v in enumerate(key) if v == m]
         j = best[rng.integers(len(best))]
-        pick = (int(key[j]), root, hl, h, int(rels[j]), int(tails[j]))
+        pick = (key[j], root, hl, h, rels[j], tails[j])
         if root in chosen:                                           # keep the rarer of two heads on one root
             stats.collisions += 1
             if pick[0] >= chosen[root][0]: continue
@@ -306,34 +316,44 @@ def training_triples(triples: pd.DataFrame, entities: pd.DataFrame, test_files=(
     return triples[keep]
 
 # %% ../nbs/11_data.ipynb #c5b3891a
+def stack_samples(samples: list[dict]) -> dict:
+    "Samples as one array per field, a row per sample (what a shard stores; far cheaper to hand between processes than the samples one by one)."
+    return {k: np.stack([s[k] for s in samples]) for k in samples[0]}
+
 class ShardWriter:
-    "Accumulate samples and write them as `{split}/shard_NNNNN.npz` under `out_dir`."
+    "Accumulate samples and write them as `{split}/shard_NNNNN.npz` under `out_dir`, `shard_size` to a shard."
     def __init__(self, out_dir: Path, split: str, shard_size: int):
-        self.dir, self.split, self.size, self.buf, self.shards = Path(out_dir) / split, split, shard_size, [], []
+        self.dir, self.split, self.size, self.buf, self.n, self.shards = Path(out_dir) / split, split, shard_size, [], 0, []
         self.dir.mkdir(parents=True, exist_ok=True)
-    def add(self, sample: dict):
-        self.buf.append(sample)
-        if len(self.buf) >= self.size: self.flush()
+    def add(self, sample: dict): self.add_many(stack_samples([sample]))
+    def add_many(self, arrays: dict):
+        "Add the samples of `stack_samples` (rows of every array), in order."
+        n = len(next(iter(arrays.values()))) if arrays else 0
+        while n:
+            take = min(n, self.size - self.n)
+            self.buf.append({k: v[:take] for k, v in arrays.items()}); self.n += take
+            arrays, n = {k: v[take:] for k, v in arrays.items()}, n - take
+            if self.n >= self.size: self.flush()
     def flush(self):
-        if not self.buf: return
+        if not self.n: return
         name = f"shard_{len(self.shards):05d}.npz"; bio = io.BytesIO()
-        np.savez_compressed(bio, **{k: np.stack([s[k] for s in self.buf]) for k in self.buf[0]})
+        np.savez_compressed(bio, **{k: np.concatenate([b[k] for b in self.buf]) for k in self.buf[0]})
         atomic_write_bytes(self.dir / name, bio.getvalue())
-        self.shards.append(dict(path=f"{self.split}/{name}", samples=len(self.buf))); self.buf = []
+        self.shards.append(dict(path=f"{self.split}/{name}", samples=self.n)); self.buf, self.n = [], 0
 
 # %% ../nbs/11_data.ipynb #9de89ae5
 PREP_CHUNK = 16   # files per unit of work: each chunk draws its tie-breaks from its own seeded stream, so the samples do not depend on the number of processes
 _PREP = None      # what the sample-making processes read (inherited by fork, never pickled)
 
 def _chunk_samples(job):
-    "The samples, injection statistics and file count of one chunk of files (in a worker process or here)."
+    "The samples (`stack_samples`; None if there are none), injection statistics and file count of one chunk of files (in a worker process or here)."
     part, files, key = job; g = _PREP
     rng, st, out = np.random.default_rng(np.random.SeedSequence(key)), InjectionStats(), []
     for rel in files:
         text = source_text(g["paths"][rel])
         out.extend(file_samples(text, g["tokenizer"].encode(text), g["by_path"].get(rel, g["empty"]), g["ent_index"],
                                 g["index"] if part == "test" else g["seen"], g["R"], g["L"], rng, st, file_id=g["fid"][rel]))
-    return out, st, len(files)
+    return (stack_samples(out) if out else None), st, len(files)
 
 def _fork_pool(workers: int):
     "A pool of `workers` forked processes (None for one: work here); forked, so that they share the KG and the indexes without pickling them (on Linux only: elsewhere forking a process that holds torch is unsafe, and the work stays here)."
@@ -380,7 +400,7 @@ def prepare_samples(kg_dir, tokenizer, out_dir, R: int = 128, L: int = 7,
             jobs = [(part, files[i:i + PREP_CHUNK], [seed, k, i // PREP_CHUNK]) for i in range(0, len(files), PREP_CHUNK)]
             bar = tqdm(total=len(files), desc=part, unit="file", disable=not progress)
             for samples, chunk_stats, n in (pool.imap(_chunk_samples, jobs) if pool else map(_chunk_samples, jobs)):
-                for s in samples: w.add(s)
+                if samples: w.add_many(samples)
                 st.merge(chunk_stats); bar.update(n)
             bar.close(); w.flush(); stats[part] = st; shards += w.shards
         ok = True

@@ -111,8 +111,13 @@ def known_tails(triples: pd.DataFrame, ids: pd.Index) -> dict:
     "(head index, relation id) -> array of every tail index known in `triples` (all splits: the filter of filtered ranking)."
     rv = relation_vocab()
     h, t, r = ids.get_indexer(triples["head"]), ids.get_indexer(triples["tail"]), triples["relation"].map(rv).to_numpy()
-    df = pd.DataFrame(dict(h=h, r=r, t=t)).query("h >= 0 and t >= 0").drop_duplicates()
-    return {k: g.to_numpy() for k, g in df.groupby(["h", "r"])["t"]}
+    df = pd.DataFrame(dict(h=h, r=r, t=t)).query("h >= 0 and t >= 0").drop_duplicates().dropna()
+    h, r, t = (df[c].to_numpy() for c in "hrt")
+    if not len(h): return {}
+    o = np.lexsort((r, h)); h, r, t = h[o], r[o], t[o]           # sorted by (head, relation), each group's tails in the triples' order
+    cut = np.flatnonzero((h[1:] != h[:-1]) | (r[1:] != r[:-1])) + 1
+    first = np.r_[0, cut]
+    return dict(zip(zip(h[first].tolist(), r[first].tolist()), np.split(t, cut)))   # (a pandas groupby made 200k small Series: 5 s)
 
 # %% ../nbs/17_evaluate.ipynb #da9e16ea
 @dataclass
