@@ -7,7 +7,7 @@ It re-prepares the samples of the main job's prep directory (same KG, tokenizer 
 a temporary directory `repeat` times per number of worker processes, reports the median wall time, and compares every
 array of every shard, the split and the statistics with the prep directory's own samples (`identical`).
 """
-import argparse, json, platform, shutil, statistics, tempfile, time
+import argparse, json, os, platform, statistics, tempfile, time
 from pathlib import Path
 import numpy as np
 from graphmer.data import prepare_samples
@@ -52,7 +52,7 @@ def main():
         print(rows[-1], flush=True)
     stats = json.loads((prep / "samples" / "stats.json").read_text())
     res = dict(command="python benchmarks/prepare_samples.py " + f"--workers {a.workers} --repeat {a.repeat}", date=time.strftime("%Y-%m-%d"),
-               machine=dict(platform=platform.platform(), processor=platform.processor() or platform.machine(), cpus=len(__import__("os").sched_getaffinity(0))),
+               machine=dict(platform=platform.platform(), processor=platform.processor() or platform.machine(), cpus=len(os.sched_getaffinity(0))),
                prep=str(prep), files=stats["all"]["files"] + stats.get("test", {}).get("files", 0), windows=stats["all"]["windows"] + stats.get("test", {}).get("windows", 0), rows=rows)
     Path(a.out).parent.mkdir(parents=True, exist_ok=True); Path(a.out).write_text(json.dumps(res, indent=2) + "\n")
     print(f"wrote {a.out}")
