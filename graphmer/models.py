@@ -23,8 +23,8 @@ from .core import atomic_write_bytes, atomic_write_text, load_weights, read_json
 # %% auto #0
 __all__ = ['ATTN_IMPLS', 'DECAY_MODES', 'FLEX_TABLE_QBLOCK', 'CHECK_ENV', 'FLEX_MIN_POSITIONS', 'HAS_TRITON',
            'FUSED_MIN_CAPABILITY', 'RUNTIME_FIELDS', 'GraphMERConfig', 'decay_index', 'decay_values', 'decay_table',
-           'decay_matrix', 'synthetic_batch', 'head_positions', 'relation_matvec', 'selection', 'HGAT',
-           'attention_mask', 'attention_probs', 'eager_attention', 'flex_attention_fn', 'eager_attention_fn',
+           'decay_matrix', 'synthetic_batch', 'dropout', 'Dropout', 'head_positions', 'relation_matvec', 'selection',
+           'HGAT', 'attention_mask', 'attention_probs', 'eager_attention', 'flex_attention_fn', 'eager_attention_fn',
            'EncoderLayer', 'GraphMER', 'check_batch', 'fused_supported', 'layout_position', 'tail_exact_match',
            'graphmer_loss', 'check_flex_agreement', 'overfit']
 
@@ -159,6 +159,19 @@ def synthetic_batch(cfg: GraphMERConfig, B: int = 2, R: int = 16, L: int | None 
     rows = [_render(s, R, L, layout, b, N) for b, s in enumerate(smps)]
     return {k: torch.from_numpy(np.stack([r[k] for r in rows])) for k in BATCH_FIELDS}
 
+# %% ../nbs/12_model.ipynb #5a22de38
+def dropout(x: torch.Tensor, p: float, training: bool = True) -> torch.Tensor:
+    "`F.dropout(x, p, training)`; on a CPU with its mask drawn from 16-bit uniform integers, four per draw of the generator (drop probability round(p·2¹⁶)/2¹⁶)."
+    cut = round(p * 65536)
+    if not training or x.device.type != "cpu" or not 0 < cut < 65536: return F.dropout(x, p, training)
+    n = x.numel()
+    bits = torch.empty(-(-n // 4), dtype=torch.int64).random_(-2**63, None).view(torch.int16)[:n].view(x.shape)
+    return x * (bits >= cut - 32768).to(x.dtype).mul_(65536 / (65536 - cut))
+
+class Dropout(nn.Dropout):
+    "`nn.Dropout` through `dropout`."
+    def forward(self, x): return dropout(x, self.p, self.training)
+
 # %% ../nbs/12_model.ipynb #c77602e1
 def head_positions(batch: dict, b, n, max_span: int):
     "Layout positions (k, max_span) of the head-mention roots of the leaves at (b, n), and a mask of the real ones."
@@ -206,7 +219,7 @@ class HGAT(nn.Module):
         pos, ok = head_positions(batch, b, n, self.max_span)
         h = x[b[:, None], pos]                                                   # (k, m, H)
         W, a = self.relation_params()
-        W, a = F.dropout(W, self.p, self.training), F.dropout(a, self.p, self.training)
+        W, a = dropout(W, self.p, self.training), dropout(a, self.p, self.training)
         H = x.shape[-1]
         u, v = torch.einsum("rij,ri->rj", W, a[:, :H]), torch.einsum("rij,ri->rj", W, a[:, H:])
         e = F.leaky_relu((u[r] * t).sum(-1, keepdim=True) + torch.einsum("kmh,kh->km", h, v[r]), 0.01)
@@ -282,7 +295,7 @@ class EncoderLayer(nn.Module):
         H, self.heads = cfg.hidden, cfg.heads
         self.qkv, self.out = nn.Linear(H, 3 * H), nn.Linear(H, H)
         self.ffn = nn.Sequential(nn.Linear(H, cfg.ffn), nn.GELU(), nn.Linear(cfg.ffn, H))
-        self.ln1, self.ln2, self.drop = nn.LayerNorm(H), nn.LayerNorm(H), nn.Dropout(cfg.dropout)
+        self.ln1, self.ln2, self.drop = nn.LayerNorm(H), nn.LayerNorm(H), Dropout(cfg.dropout)
 
     def forward(self, x, attend: Callable):
         B, N, H = x.shape
@@ -302,7 +315,7 @@ class GraphMER(nn.Module):
         self.pos_emb = nn.Embedding(cfg.max_roots, H) if cfg.learned_positions else None
         self.slot_emb = nn.Embedding(cfg.leaf_slots, H) if cfg.slot_embeddings else None
         self.hgat = HGAT(H, cfg.num_relations, cfg.hgat_max_span, cfg.relation_dropout) if cfg.use_hgat else None
-        self.emb_ln, self.drop = nn.LayerNorm(H), nn.Dropout(cfg.dropout)
+        self.emb_ln, self.drop = nn.LayerNorm(H), Dropout(cfg.dropout)
         self.p_head = nn.Parameter(torch.ones(cfg.heads))                      # p_h, one per head, init 1
         self.graph_dist_raw = nn.Parameter(torch.tensor(math.log(math.e - 1)))  # softplus -> 1.0
         self.layers = nn.ModuleList(EncoderLayer(cfg) for _ in range(cfg.layers))
