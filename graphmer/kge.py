@@ -6,8 +6,10 @@ Docs: https://graphmer.github.io/graphmer/kge.html.md"""
 
 # %% ../nbs/16_kge.ipynb #fb752d62
 from __future__ import annotations
-import contextlib, gc, random, time, warnings
+import contextlib, gc, hashlib, io, json, random, time, warnings
+from pathlib import Path
 import numpy as np, torch
+from .core import atomic_write_bytes
 
 # %% auto #0
 __all__ = ['KGE_MODELS', 'KGE_DEFAULTS', 'NODEPIECE_DEFAULTS', 'require_pykeen', 'kge_factory', 'KGEScorer', 'train_kge',
@@ -50,8 +52,8 @@ def kge_factory(triples,              # (n, 3) int array of (head, relation, tai
 # %% ../nbs/16_kge.ipynb #8681f1de
 class KGEScorer:
     "A trained PyKEEN model scoring every entity as the missing head or tail of a query (higher = better)."
-    def __init__(self, model, name: str, train_s: float, cpu_s: float, losses: list, max_elems: int = 2**25):
-        self.model, self.name, self.train_s, self.cpu_s, self.losses = model, name, train_s, cpu_s, losses
+    def __init__(self, model, name: str, train_s: float, cpu_s: float, losses: list, max_elems: int = 2**25, reused: bool = False):
+        self.model, self.name, self.train_s, self.cpu_s, self.losses, self.reused = model, name, train_s, cpu_s, losses, reused   # reused: loaded from a cache
         self.num_entities, self.max_elems = model.num_entities, max_elems   # max_elems: score entries per chunk
 
     def _closed_form(self, side, x, r):
@@ -128,8 +130,9 @@ def train_kge(train_triples,              # (n, 3) int array of (head, relation,
               progress: bool = False,     # PyKEEN's per-epoch progress bar
               num_negs: int | None = None,  # negatives per positive; None: KGE_DEFAULTS[model]
               num_threads: int | None = None,  # torch CPU threads while training (None: leave torch's setting)
+              cache_dir=None,             # a directory of trained models: the same inputs and settings load the model trained before
              ) -> KGEScorer:
-    "Train a PyKEEN KG-embedding model with sLCWA negative sampling and wrap it as a `KGEScorer`."
+    "Train a PyKEEN KG-embedding model with sLCWA negative sampling (or load it from `cache_dir`) and wrap it as a `KGEScorer`."
     require_pykeen()
     from pykeen.models import TransE, RotatE, ComplEx
     from pykeen.training import SLCWATrainingLoop
@@ -139,6 +142,18 @@ def train_kge(train_triples,              # (n, 3) int array of (head, relation,
     lr = KGE_DEFAULTS[model]["lr"] if lr is None else lr
     tf = kge_factory(train_triples, num_entities, num_relations)
     cls = dict(transe=TransE, rotate=RotatE, complex=ComplEx)[model]
+    key = _kge_key(tf.mapped_triples, num_entities, num_relations, model=model, dim=dim, epochs=epochs, batch_size=batch_size, lr=lr,
+                   seed=seed, num_negs=num_negs, device=torch.device(device).type)
+    path = None if cache_dir is None else Path(cache_dir) / f"{model}-{key}.pt"
+    if path is not None and path.exists():
+        try: saved = torch.load(path, map_location=device, weights_only=True)
+        except Exception as e: print(f"{path} could not be read ({type(e).__name__}: {e}): training {model} again and replacing it"); saved = None
+        if saved is not None:
+            with _seeded(seed), warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message=".*pin_memory.*")
+                m = cls(triples_factory=tf, embedding_dim=dim, random_seed=seed, **_MODEL_KWARGS[model]).to(device)
+            m.load_state_dict(saved["state"])
+            return KGEScorer(m, model, saved["train_s"], saved["cpu_s"], saved["losses"], reused=True)
     with _seeded(seed), _threads(num_threads), _frozen_heap(), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*pin_memory.*")   # PyKEEN pins memory even when told not to
         m = cls(triples_factory=tf, embedding_dim=dim, random_seed=seed, **_MODEL_KWARGS[model]).to(device)
@@ -149,7 +164,20 @@ def train_kge(train_triples,              # (n, 3) int array of (head, relation,
         losses = loop.train(triples_factory=tf, num_epochs=epochs, batch_size=batch_size, use_tqdm=progress,
                             use_tqdm_batch=False, pin_memory=False)
         train_s, cpu_s = time.perf_counter() - t0, time.process_time() - c0
-    return KGEScorer(m, model, train_s, cpu_s, [float(l) for l in losses])
+    losses = [float(l) for l in losses]
+    if path is not None:
+        buf = io.BytesIO(); torch.save(dict(state=m.state_dict(), train_s=train_s, cpu_s=cpu_s, losses=losses), buf)
+        atomic_write_bytes(path, buf.getvalue())
+    return KGEScorer(m, model, train_s, cpu_s, losses)
+
+# %% ../nbs/16_kge.ipynb #00ec4ef9
+def _kge_key(triples: torch.Tensor, num_entities: int, num_relations: int, **settings) -> str:
+    "What a trained KGE model depends on, hashed: its training triples, the id ranges, the settings (`settings`), PyKEEN's and torch's versions."
+    import pykeen
+    h = hashlib.sha256(triples.to(torch.int64).contiguous().numpy().tobytes())
+    h.update(json.dumps(dict(settings, num_entities=num_entities, num_relations=num_relations, model_kwargs=_MODEL_KWARGS[settings["model"]],
+                             pykeen=pykeen.get_version(), torch=torch.__version__), sort_keys=True, default=str).encode())
+    return h.hexdigest()[:16]
 
 # %% ../nbs/16_kge.ipynb #c46b3fe5
 NODEPIECE_DEFAULTS = dict(epochs=5, num_negs=4, lr=0.005, num_tokens=12)   # InductiveNodePiece's settings unless told otherwise

@@ -789,8 +789,9 @@ def train_baselines(self: Evaluation) -> dict:
             self.kge[name] = train_inductive_kge(ti, allt[~out], len(tails.ids), nr, epochs=c.kge_epochs or None, seed=c.seed, device=str(dev), progress=bool(c.progress))
             graph = dict(inference_triples=int((~out).sum()), training_triples=len(ti), left_out=int(out.sum()))
         else:
-            self.kge[name] = train_kge(ti, len(tails.ids), nr, model=name, epochs=c.kge_epochs or None, seed=c.seed, device=str(dev), progress=bool(c.progress))
-            graph = {}
+            self.kge[name] = train_kge(ti, len(tails.ids), nr, model=name, epochs=c.kge_epochs or None, seed=c.seed, device=str(dev), progress=bool(c.progress),
+                                       cache_dir=self.main.data_dir / "kge")   # beside the prepared data: another run on this split reuses it
+            graph = dict(reused=self.kge[name].reused)
         self.kge_info[name] = dict(train_s=round(self.kge[name].train_s, 1), final_loss=float(self.kge[name].losses[-1]), epochs=len(self.kge[name].losses)) | graph
     return self.kge_info
 

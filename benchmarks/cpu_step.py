@@ -1,0 +1,58 @@
+"""Time the main job's training step on this CPU: `tiny`, batch 8, the standard library's windows, the trainer's own step.
+
+Run after `make report` (which leaves the standard library's KG and its prepared windows under data/kg/):
+    .venv/bin/python benchmarks/cpu_step.py [--threads 2,1] [--steps 60] [--repeat 3] [--label after]
+It builds the run of `make report` (`graphmer.runs.Training` with train.ipynb's defaults, so bf16 autocast where the CPU
+has AMX), trains 20 warm-up steps, then times `repeat` rounds of `steps` steps per number of threads and reports the
+median milliseconds per step and tokens/s. The row is stored under `label` in the JSON (other labels are kept), so a
+"before" row can be measured on an older commit: `git worktree add /tmp/old <rev>` and run this script with
+`PYTHONPATH=/tmp/old --label before`.
+"""
+import argparse, json, os, platform, statistics, tempfile, time
+from pathlib import Path
+import torch
+from graphmer.pretrain import objective
+from graphmer.runs import RunConfig, Training
+from graphmer.trainers import Trainer
+
+def find_kg(root="data/kg"):
+    "The main job's KG (the standard library's), with its prepared windows."
+    for p in sorted(Path(root).glob("python-stdlib-*/prep-*/samples/shards.json")): return p.parents[2]
+    raise SystemExit(f"no prepared KG under {root}/python-stdlib-*: run `make report` (or nbs/train.ipynb) first")
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--kg-dir", default=None); ap.add_argument("--threads", default="2,1")
+    ap.add_argument("--steps", type=int, default=60); ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--label", default="after"); ap.add_argument("--out", default="benchmarks/results/cpu_step.json")
+    a = ap.parse_args()
+    kg = Path(a.kg_dir) if a.kg_dir else find_kg()
+    rows = []
+    for threads in [int(x) for x in a.threads.split(",")]:
+        torch.set_num_threads(threads)
+        with tempfile.TemporaryDirectory() as d:
+            run = Training(RunConfig(kg_dir=str(kg), run_dir=str(Path(d) / "run"), progress=False, device="cpu"))
+            run.prepare(); run.build_model()
+            tr = Trainer(run.model, objective, run.train_batches, lambda bs: [], run.train_cfg, run.run_path, progress=False)
+            stream = tr._batches_from()
+            for _ in range(20): tr.train_step([next(stream)])
+            ms, tps = [], []
+            for _ in range(a.repeat):
+                batches = [next(stream) for _ in range(a.steps)]
+                t = time.perf_counter()
+                for b in batches: tr.train_step([b])
+                dt = time.perf_counter() - t
+                ms.append(round(1000 * dt / a.steps, 1)); tps.append(round(sum(tr.batch_tokens(b) for b in batches) / dt))
+            run.lock.release()
+        rows.append(dict(threads=threads, median_ms_per_step=statistics.median(ms), ms_per_step=ms, median_tokens_per_s=statistics.median(tps),
+                         cpu_bf16=run.train_cfg.cpu_bf16))
+        print(rows[-1], flush=True)
+    out = Path(a.out); res = json.loads(out.read_text()) if out.exists() else {}
+    res[a.label] = dict(command=f"python benchmarks/cpu_step.py --threads {a.threads} --steps {a.steps} --repeat {a.repeat} --label {a.label}",
+                        date=time.strftime("%Y-%m-%d"), torch=torch.__version__, kg=str(kg),
+                        machine=dict(platform=platform.platform(), processor=platform.processor() or platform.machine(), cpus=len(os.sched_getaffinity(0))),
+                        rows=rows)
+    out.parent.mkdir(parents=True, exist_ok=True); out.write_text(json.dumps(res, indent=2) + "\n")
+    print(f"wrote {out} ({a.label})")
+
+if __name__ == "__main__": main()
