@@ -8,9 +8,10 @@ median milliseconds per step and tokens/s. The row is stored under `label` in th
 "before" row can be measured on an older commit: `git worktree add /tmp/old <rev>` and run this script with
 `PYTHONPATH=/tmp/old --label before`.
 """
-import argparse, json, os, platform, statistics, tempfile, time
+import argparse, json, os, platform, statistics, subprocess, tempfile, time
 from pathlib import Path
 import torch
+import graphmer
 from graphmer.pretrain import objective
 from graphmer.runs import RunConfig, Training
 from graphmer.trainers import Trainer
@@ -19,6 +20,11 @@ def find_kg(root="data/kg"):
     "The main job's KG (the standard library's), with its prepared windows."
     for p in sorted(Path(root).glob("python-stdlib-*/prep-*/samples/shards.json")): return p.parents[2]
     raise SystemExit(f"no prepared KG under {root}/python-stdlib-*: run `make report` (or nbs/train.ipynb) first")
+
+def _commit() -> str|None:
+    "The commit of the graphmer being timed (a worktree's, under PYTHONPATH), or None outside git."
+    r = subprocess.run(["git", "-C", str(Path(graphmer.__file__).parent), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    return r.stdout.strip() or None
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -49,7 +55,7 @@ def main():
         print(rows[-1], flush=True)
     out = Path(a.out); res = json.loads(out.read_text()) if out.exists() else {}
     res[a.label] = dict(command=f"python benchmarks/cpu_step.py --threads {a.threads} --steps {a.steps} --repeat {a.repeat} --label {a.label}",
-                        date=time.strftime("%Y-%m-%d"), torch=torch.__version__, kg=str(kg),
+                        date=time.strftime("%Y-%m-%d"), torch=torch.__version__, kg=str(kg), commit=_commit(),
                         machine=dict(platform=platform.platform(), processor=platform.processor() or platform.machine(), cpus=len(os.sched_getaffinity(0))),
                         rows=rows)
     out.parent.mkdir(parents=True, exist_ok=True); out.write_text(json.dumps(res, indent=2) + "\n")
