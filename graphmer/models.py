@@ -163,7 +163,7 @@ def synthetic_batch(cfg: GraphMERConfig, B: int = 2, R: int = 16, L: int | None 
 def dropout(x: torch.Tensor, p: float, training: bool = True) -> torch.Tensor:
     "`F.dropout(x, p, training)`; on a CPU with its mask drawn from 16-bit uniform integers, four per draw of the generator (drop probability round(p·2¹⁶)/2¹⁶)."
     cut = round(p * 65536)
-    if not training or x.device.type != "cpu" or not 0 < cut < 65536: return F.dropout(x, p, training)
+    if not training or x.device.type != "cpu" or not 0 < cut < 65536 or torch.compiler.is_compiling(): return F.dropout(x, p, training)
     n = x.numel()
     bits = torch.empty(-(-n // 4), dtype=torch.int64).random_(-2**63, None).view(torch.int16)[:n].view(x.shape)
     return x * (bits >= cut - 32768).to(x.dtype).mul_(65536 / (65536 - cut))
