@@ -15,11 +15,7 @@ import graphmer
 from graphmer.pretrain import objective
 from graphmer.runs import RunConfig, Training
 from graphmer.trainers import Trainer
-
-def find_kg(root="data/kg"):
-    "The main job's KG (the standard library's), with its prepared windows."
-    for p in sorted(Path(root).glob("python-stdlib-*/prep-*/samples/shards.json")): return p.parents[2]
-    raise SystemExit(f"no prepared KG under {root}/python-stdlib-*: run `make report` (or nbs/train.ipynb) first")
+from prepare_samples import find_prep    # benchmarks/, on the path when this script runs
 
 def _commit() -> str|None:
     "The commit of the graphmer being timed (a worktree's, under PYTHONPATH), or None outside git."
@@ -32,7 +28,7 @@ def main():
     ap.add_argument("--steps", type=int, default=60); ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--label", default="after"); ap.add_argument("--out", default="benchmarks/results/cpu_step.json")
     a = ap.parse_args()
-    kg = Path(a.kg_dir) if a.kg_dir else find_kg()
+    kg = Path(a.kg_dir) if a.kg_dir else find_prep().parent   # the main job's KG, whose windows are prepared
     rows = []
     for threads in [int(x) for x in a.threads.split(",")]:
         torch.set_num_threads(threads)

@@ -142,21 +142,24 @@ def train_kge(train_triples,              # (n, 3) int array of (head, relation,
     lr = KGE_DEFAULTS[model]["lr"] if lr is None else lr
     tf = kge_factory(train_triples, num_entities, num_relations)
     cls = dict(transe=TransE, rotate=RotatE, complex=ComplEx)[model]
-    key = _kge_key(tf.mapped_triples, num_entities, num_relations, model=model, dim=dim, epochs=epochs, batch_size=batch_size, lr=lr,
-                   seed=seed, num_negs=num_negs, device=torch.device(device).type)
-    path = None if cache_dir is None else Path(cache_dir) / f"{model}-{key}.pt"
+    new = lambda: cls(triples_factory=tf, embedding_dim=dim, random_seed=seed, **_MODEL_KWARGS[model]).to(device)   # under _seeded(seed)
+    path = None
+    if cache_dir is not None:   # named by everything the trained model depends on; hashed only when there is a cache
+        key = _kge_key(tf.mapped_triples, num_entities, num_relations, model=model, dim=dim, epochs=epochs, batch_size=batch_size, lr=lr,
+                       seed=seed, num_negs=num_negs, device=torch.device(device).type)
+        path = Path(cache_dir) / f"{model}-{key}.pt"
     if path is not None and path.exists():
         try: saved = torch.load(path, map_location=device, weights_only=True)
         except Exception as e: print(f"{path} could not be read ({type(e).__name__}: {e}): training {model} again and replacing it"); saved = None
         if saved is not None:
             with _seeded(seed), warnings.catch_warnings():
                 warnings.filterwarnings("ignore", message=".*pin_memory.*")
-                m = cls(triples_factory=tf, embedding_dim=dim, random_seed=seed, **_MODEL_KWARGS[model]).to(device)
+                m = new()
             m.load_state_dict(saved["state"])
             return KGEScorer(m, model, saved["train_s"], saved["cpu_s"], saved["losses"], reused=True)
     with _seeded(seed), _threads(num_threads), _frozen_heap(), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*pin_memory.*")   # PyKEEN pins memory even when told not to
-        m = cls(triples_factory=tf, embedding_dim=dim, random_seed=seed, **_MODEL_KWARGS[model]).to(device)
+        m = new()
         opt = torch.optim.Adam(m.parameters(), lr=lr, fused=torch.device(device).type in ("cpu", "cuda"))
         loop = SLCWATrainingLoop(model=m, triples_factory=tf, optimizer=opt,
                                  negative_sampler_kwargs=dict(num_negs_per_pos=num_negs))
