@@ -24,12 +24,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING: from graphmer.runs import Run   # a loaded run (graphmer.runs imports this module)
 
 # %% auto #0
-__all__ = ['SAME_DEVICE_RTOL', 'CROSS_DEVICE_RTOL', 'SEARCH_IN', 'PRIOR_WEIGHTS', 'DISTANCE_BANDS', 'eval_batches',
-           'batch_metrics', 'val_loss_rtol', 'check_val_loss', 'TailTable', 'tail_table', 'known_tails', 'Queries',
-           'find_mentions', 'window_text', 'make_queries', 'split_queries', 'query_samples', 'slot_log_probs',
-           'sequence_scores', 'ModelScorer', 'FrequencyScorer', 'RandomScorer', 'CopyScorer', 'KGEScorerAdapter',
-           'PriorScorer', 'fit_prior_weight', 'rank_queries', 'summarize', 'name_ceiling', 'extraction_scores',
-           'masked_rows', 'masked_predictions', 'collapse_checks', 'fill_and_parse', 'leaf_attention_by_distance']
+__all__ = ['SAME_DEVICE_RTOL', 'CROSS_DEVICE_RTOL', 'CHECK_WINDOWS', 'SEARCH_IN', 'PRIOR_WEIGHTS', 'DISTANCE_BANDS',
+           'eval_batches', 'batch_metrics', 'val_loss_rtol', 'check_val_loss', 'TailTable', 'tail_table', 'known_tails',
+           'Queries', 'find_mentions', 'window_text', 'make_queries', 'split_queries', 'query_samples',
+           'slot_log_probs', 'sequence_scores', 'ModelScorer', 'FrequencyScorer', 'RandomScorer', 'CopyScorer',
+           'KGEScorerAdapter', 'PriorScorer', 'fit_prior_weight', 'rank_queries', 'summarize', 'name_ceiling',
+           'extraction_scores', 'masked_rows', 'masked_predictions', 'collapse_checks', 'fill_and_parse',
+           'leaf_attention_by_distance']
 
 # %% ../nbs/17_evaluate.ipynb #6f8d3370
 def eval_batches(run: Run, split: str = "val", max_windows: int = 0) -> list:
@@ -63,17 +64,21 @@ def val_loss_rtol(run: Run, device="cpu") -> float:
     "The relative tolerance `check_val_loss` allows: `SAME_DEVICE_RTOL` where the run was trained on this kind of device (its summary's `device`), else `CROSS_DEVICE_RTOL`."
     return SAME_DEVICE_RTOL if torch.device(run.summary.get("device", "cpu")).type == torch.device(device).type else CROSS_DEVICE_RTOL
 
+CHECK_WINDOWS = 64          # validation windows whose loss `Training.finish` records (summary.json's `val_loss_check`) for `check_val_loss`
+
 def check_val_loss(run: Run, device="cpu", rtol: float|None = None) -> dict:
-    "Recompute the validation loss of the loaded checkpoint; raise if it differs from the one recorded at training time by more than `rtol` (default: `val_loss_rtol`)."
-    rec = run.summary.get("val_loss")
+    "Recompute the validation loss of the loaded checkpoint on the windows summary.json recorded one for (`val_loss_check`: the first `CHECK_WINDOWS`; a run saved without it: its final validation loss, on every window the trainer scored); raise if the two differ by more than `rtol` (default: `val_loss_rtol`)."
+    chk = run.summary.get("val_loss_check")
+    rec = chk["loss"] if chk else run.summary.get("val_loss")
     if rec is None: raise ValueError(f"{run.path}/summary.json records no val_loss: the run did not finish")
     rtol = val_loss_rtol(run, device) if rtol is None else rtol
-    windows = (run.config.get("parameters") or {}).get("val_windows", 0)   # the windows the trainer scored (RunConfig.val_windows; 0: all)
-    got = batch_metrics(run, eval_batches(run, "val", windows), device)["val_loss"]
+    windows = chk["windows"] if chk else (run.config.get("parameters") or {}).get("val_windows", 0)   # 0: all (RunConfig.val_windows)
+    batches = eval_batches(run, "val", windows)
+    got = batch_metrics(run, batches, device)["val_loss"]
     if not abs(got - rec) <= rtol * max(1.0, abs(rec)):
         raise ValueError(f"{run.path}: recomputed validation loss {got:.6f} != {rec:.6f} recorded at training time (tolerance {rtol:g} relative): "
                          "the checkpoint does not reproduce the run")
-    return dict(recorded=rec, recomputed=got, abs_diff=abs(got - rec), rtol=rtol)
+    return dict(recorded=rec, recomputed=got, abs_diff=abs(got - rec), rtol=rtol, windows=sum(int(b["input_ids"].shape[0]) for b in batches))
 
 # %% ../nbs/17_evaluate.ipynb #9cadfcfa
 @dataclass

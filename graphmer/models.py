@@ -234,17 +234,21 @@ def attention_mask(slot, valid):
     graph_key_ok = (slot[:, None, :] != GRAPH_SLOT) | (slot[:, :, None] == GRAPH_SLOT)
     return valid[:, :, None] & valid[:, None, :] & graph_key_ok
 
-def attention_probs(q, k, mask, decay=None, bias=None):
+def attention_probs(q, k, mask, decay=None, bias=None,
+                    zero_rows: bool = True):   # rows of zeros for queries that may attend to nothing (padding); False: leave them uniform
     "(B, heads, N, N) attention probabilities; q, k (B, heads, N, d); mask (B, N, N); decay (B, heads, N, N) multiplies the scaled logits, bias is added to them."
-    s = (q @ k.transpose(-1, -2)) * q.shape[-1] ** -0.5
+    s = (q * q.shape[-1] ** -0.5) @ k.transpose(-1, -2)   # scaling q: N/d times less work than scaling the logits (and exact for d = 64)
     if decay is not None: s = s * decay
     if bias is not None: s = s + bias
     m = mask[:, None]
-    return s.masked_fill(~m, torch.finfo(s.dtype).min).softmax(-1) * m      # fully masked rows -> zeros, not NaN
+    p = s.masked_fill_(~m, torch.finfo(s.dtype).min).softmax(-1)   # in place: `s` is this function's own (no backward needs it)
+    return p * m if zero_rows else p                               # masked keys are exactly 0 already; fully masked rows: zeros, not uniform
 
-def eager_attention(q, k, v, mask, decay=None, bias=None):
-    "Exact attention; q, k, v (B, heads, N, d); mask (B, N, N); decay (B, heads, N, N) multiplies the scaled logits, bias is added to them."
-    return attention_probs(q, k, mask, decay, bias) @ v
+def eager_attention(q, k, v, mask, decay=None, bias=None,
+                    rows=None):   # (B, N) bool: the queries that may attend to something (None: from `mask`)
+    "Exact attention; q, k, v (B, heads, N, d); mask (B, N, N); decay (B, heads, N, N) multiplies the scaled logits, bias is added to them; queries that may attend to nothing get zeros."
+    rows = mask.any(-1) if rows is None else rows
+    return (attention_probs(q, k, mask, decay, bias, zero_rows=False) @ v).masked_fill(~rows[:, None, :, None], 0)   # zeroing the output rows: d/N of the work of zeroing the probabilities
 
 # %% ../nbs/12_model.ipynb #b5a3107e
 FLEX_TABLE_QBLOCK = 1     # queries per copy of the decay table inside score_mod (0: one shared table)
@@ -284,8 +288,9 @@ def eager_attention_fn(root_idx, slot, valid, decay: Callable|None = None, bias:
     if decay is not None:
         f = decay(hops(root_idx[:, :, None], slot[:, :, None], root_idx[:, None, :], slot[:, None, :]))
         if bias: f = f.log()
-    if bias: return lambda q, k, v: eager_attention(q, k, v, mask, bias=f)
-    return lambda q, k, v: eager_attention(q, k, v, mask, f)
+    rows = mask.any(-1)
+    if bias: return lambda q, k, v: eager_attention(q, k, v, mask, bias=f, rows=rows)
+    return lambda q, k, v: eager_attention(q, k, v, mask, f, rows=rows)
 
 # %% ../nbs/12_model.ipynb #5080be1c
 class EncoderLayer(nn.Module):
