@@ -1,9 +1,9 @@
 """Link-prediction scoring throughput of a trained run on the CPU: queries per second, median of several repeats.
 
-Run: .venv/bin/python benchmarks/eval_throughput.py --run runs/tiny-500-s0 [--queries 200] [--repeats 3] [--split transductive]
+Run: .venv/bin/python benchmarks/eval_throughput.py --run runs/tiny-500-s0 [--queries 200] [--repeats 3] [--split transductive] [--out FILE]
 Builds the run's queries exactly as nbs/evaluate.ipynb does, then times `rank_queries` with the GraphMER scorer (one batched
 forward pass per (head, relation), every candidate scored, filtered realistic ranks over both candidate sets) and, for
-comparison, the frequency baseline. Writes benchmarks/results/eval_throughput.json.
+comparison, the frequency baseline. Writes --out (default benchmarks/results/eval_throughput.json).
 """
 import argparse, json, os, platform, statistics, time
 from pathlib import Path
@@ -18,6 +18,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--run", default="runs/tiny-500-s0"); ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--repeats", type=int, default=3); ap.add_argument("--split", default="transductive", choices=["inductive", "transductive"])
+    ap.add_argument("--out", default=str(Path(__file__).parent / "results" / "eval_throughput.json"))
     a = ap.parse_args()
     run = load_run(project_path(a.run)); kg = load_kg(run.config["data"]["kg_dir"])
     split = json.loads((run.path / "split.json").read_text()); held = pd.read_parquet(run.path / "test_triples.parquet")
@@ -33,7 +34,7 @@ def main():
     out = dict(machine=f"{platform.node()} {os.cpu_count()} cores, torch {torch.__version__} ({torch.get_num_threads()} threads)",
                python=platform.python_version(), run=str(run.path), split=a.split, queries=len(q),
                distinct_head_relation=int(len({(int(h), int(r)) for h, r in zip(q.head, q.rel)})), results=res)
-    atomic_write_json(Path(__file__).parent / "results" / "eval_throughput.json", out)
+    atomic_write_json(Path(a.out), out)
     print(json.dumps(out, indent=2))
 
 if __name__ == "__main__": main()
