@@ -119,12 +119,13 @@ def batch_streams(samples_dir, vocab_size: int,
 
 # %% ../nbs/13_pretrain.ipynb #f5992a27
 def token_counts(samples_dir, vocab_size: int, split: str = "train") -> tuple[np.ndarray, np.ndarray]:
-    "Counts of each token id among real roots and among leaf tokens of `split`."
+    "Counts of each token id among real roots and among leaf tokens of `split` (a shard at a time: counting window by window took 2.4 s for the standard library's 84k training windows, at the start of every training run)."
     roots, leaves = np.zeros(vocab_size, np.int64), np.zeros(vocab_size, np.int64)
-    for s in LeafyChainDataset(samples_dir, split, shuffle=False):
-        r = s["root_ids"]; r = r[(r != PAD_ID) & (r != CLS_ID) & (r != SEP_ID)]
-        roots += np.bincount(r, minlength=vocab_size)
-        l = s["leaf_ids"][s["leaf_ids"] != PAD_ID]; leaves += np.bincount(l, minlength=vocab_size)
+    ds = LeafyChainDataset(samples_dir, split, shuffle=False)
+    for p in ds.my_shards():
+        with np.load(ds.root / p) as z: r, l = z["root_ids"], z["leaf_ids"]
+        roots += np.bincount(r[(r != PAD_ID) & (r != CLS_ID) & (r != SEP_ID)], minlength=vocab_size)
+        leaves += np.bincount(l[l != PAD_ID], minlength=vocab_size)
     return roots, leaves
 
 def frequency_baseline(samples_dir, vocab_size: int, val: list) -> dict:
