@@ -320,7 +320,7 @@ class Trainer:
         self.sync_free = (self.device.type == "cuda" and self.world == 1) if cfg.sync_free is None else bool(cfg.sync_free)
         if self.sync_free and self.world > 1: raise ValueError("sync_free=True needs one process: under torchrun the processes must agree on skipping a step (leave sync_free=None)")
         self.opt = torch.optim.AdamW(param_groups(model, cfg.weight_decay), lr=cfg.lr, betas=tuple(cfg.betas), eps=cfg.eps,
-                                     fused=(self.device.type in ("cuda", "cpu") or self.sync_free) or None)   # fused: one kernel for the update (it can skip a step on the device); a CPU's too (6% faster `tiny` steps)
+                                     fused=(self.device.type in ("cuda", "cpu") or self.sync_free) or None)   # fused: one kernel for the update (it can skip a step on the device); a CPU's too (benchmarks/cpu_step.py times the step with it)
         self._bad = None                          # sync_free: non-finite steps not yet read back (a device counter)
         self.sched = torch.optim.lr_scheduler.LambdaLR(self.opt, lambda s: lr_factor(s, cfg.warmup, cfg.steps, cfg.min_lr_ratio))
         self.state = dict(step=0, epoch=0, batch_in_epoch=0, samples=0, tokens=0, bad_steps=0, best=None, best_step=None,
