@@ -219,7 +219,7 @@ def slot_log_probs(model: GraphMER, q: Queries, idx, L: int, device="cpu") -> to
     "(len(idx), L lengths, L slots, V) log-probabilities; [:, n-1, k] is slot k of the n-slot copy (slots >= n are -inf)."
     V = model.config.vocab_size
     b = {k: v.to(device) for k, v in unmasked_batch(query_samples(q, idx, L)).items()}
-    out = model(b)
+    out = model(b, heads_only=True)                                # the last layer at the masked slots only
     lp = F.log_softmax(out["logits"].float(), -1)                  # rows: samples in order, their masked slots in slot order
     res = torch.full((len(idx) * L, L, V), float("-inf"), device=lp.device)
     n = np.tile(np.arange(1, L + 1), len(idx)); row = np.repeat(np.arange(len(n)), n); slot = np.concatenate([np.arange(k) for k in n])
@@ -448,7 +448,7 @@ def fill_and_parse(model, texts: list[str], tokenizer, R: int, L: int, mask_prob
     with torch.no_grad():
         for k in range(0, len(samples), batch):
             b = _to(unmasked_batch(samples[k:k + batch], leaves=False), device)
-            out = model(b); pred = out["logits"].argmax(-1)[out["logits_ok"]].cpu().numpy(); j = 0   # the masked roots, in order
+            out = model(b, heads_only=True); pred = out["logits"].argmax(-1)[out["logits_ok"]].cpu().numpy(); j = 0   # the masked roots, in order
             for ti, a, n in where[k:k + batch]:
                 m = np.flatnonzero(jobs[ti][3][a:a + n]) + a
                 filled[ti][m] = pred[j:j + len(m)]; j += len(m)

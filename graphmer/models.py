@@ -289,8 +289,14 @@ def eager_attention_fn(root_idx, slot, valid, decay: Callable|None = None, bias:
         f = decay(hops(root_idx[:, :, None], slot[:, :, None], root_idx[:, None, :], slot[:, None, :]))
         if bias: f = f.log()
     rows = mask.any(-1)
-    if bias: return lambda q, k, v: eager_attention(q, k, v, mask, bias=f, rows=rows)
-    return lambda q, k, v: eager_attention(q, k, v, mask, f, rows=rows)
+    def attend(q, k, v, at=None):   # at (B, M): the query positions `q` holds, when it holds only some (`EncoderLayer`'s `at`)
+        m, g, r = mask, f, rows
+        if at is not None:
+            m, r = mask.gather(1, at[..., None].expand(-1, -1, mask.shape[-1])), rows.gather(1, at)
+            if f is not None: g = f.gather(2, at[:, None, :, None].expand(-1, f.shape[1], -1, f.shape[-1]))
+        return eager_attention(q, k, v, m, bias=g, rows=r) if bias else eager_attention(q, k, v, m, g, rows=r)
+    attend.takes_rows = True
+    return attend
 
 # %% ../nbs/12_model.ipynb #5080be1c
 class EncoderLayer(nn.Module):
@@ -302,10 +308,19 @@ class EncoderLayer(nn.Module):
         self.ffn = nn.Sequential(nn.Linear(H, cfg.ffn), nn.GELU(), nn.Linear(cfg.ffn, H))
         self.ln1, self.ln2, self.drop = nn.LayerNorm(H), nn.LayerNorm(H), Dropout(cfg.dropout)
 
-    def forward(self, x, attend: Callable):
+    def forward(self, x, attend: Callable,
+                at=None):   # (B, M) positions: compute the output there only, (B, M, H) (keys and values still come from every position)
         B, N, H = x.shape
-        q, k, v = self.qkv(x).view(B, N, 3, self.heads, H // self.heads).permute(2, 0, 3, 1, 4)
-        a = attend(q, k, v).transpose(1, 2).reshape(B, N, H)
+        if at is None:
+            q, k, v = self.qkv(x).view(B, N, 3, self.heads, H // self.heads).permute(2, 0, 3, 1, 4)
+            a = attend(q, k, v).transpose(1, 2).reshape(B, N, H)
+        else:
+            W, b = self.qkv.weight, self.qkv.bias
+            x = x, x.gather(1, at[..., None].expand(-1, -1, H))
+            k, v = F.linear(x[0], W[H:], b[H:]).view(B, N, 2, self.heads, H // self.heads).permute(2, 0, 3, 1, 4)
+            x = x[1]
+            q = F.linear(x, W[:H], b[:H]).view(B, -1, self.heads, H // self.heads).transpose(1, 2)
+            a = attend(q, k, v, at).transpose(1, 2).reshape(B, -1, H)
         x = self.ln1(x + self.drop(self.out(a)))
         return self.ln2(x + self.drop(self.ffn(x)))
 
@@ -442,24 +457,47 @@ def _sbo_logits(self: GraphMER, hidden, batch, idx):
     return F.linear(self.sbo_mlp(torch.cat([left, right, p], -1)), self.tok_emb.weight, self.sbo_bias)
 
 @patch
-def forward(self: GraphMER, batch: dict, logits_at=None) -> dict:
+def forward(self: GraphMER, batch: dict, logits_at=None,
+            heads_only: bool = False,   # run the last layer only at the positions the heads read (evaluation: less work, no `hidden` in the output)
+           ) -> dict:
     "hidden (B,N,H); logits (k,V) at the flat positions `logits_index` (default: labelled positions; 'all' -> (B,N,V)); sbo_logits at `sbo_index`; `*_ok` marks real rows."
     if _checks_batch(batch): check_batch(batch, self.config)
+    all_logits = isinstance(logits_at, str) and logits_at == "all"
+    if heads_only and all_logits: raise ValueError("heads_only computes the last layer at the selected positions only: it cannot give logits_at='all'")
     x = self.embed(batch)
     attend = self.attention(batch, x.device)
     ckpt = self.config.grad_checkpoint and self.training and torch.is_grad_enabled()
-    for layer in self.layers:   # checkpointing keeps the RNG state, so dropout draws the same masks when a layer is recomputed
-        x = torch.utils.checkpoint.checkpoint(layer, x, attend, use_reentrant=False) if ckpt else layer(x, attend)
-    out = dict(hidden=x)
-    if isinstance(logits_at, str) and logits_at == "all": out["logits"] = self.lm_logits(x)
-    elif logits_at is not None or "labels" in batch:
-        if logits_at is None: idx, ok = selection(batch, "pred")
-        else: idx = logits_at.flatten().nonzero()[:, 0]; ok = torch.ones_like(idx, dtype=torch.bool)
+    sel = dict(pred=selection(batch, "pred") if logits_at is None and "labels" in batch else None,
+               sbo=selection(batch, "sbo") if "sbo_pos" in batch and "labels" in batch else None)
+    if logits_at is not None and not all_logits:
+        idx = logits_at.flatten().nonzero()[:, 0]; sel["pred"] = idx, torch.ones_like(idx, dtype=torch.bool)
+    last = len(self.layers) - 1 if heads_only else None
+    for i, layer in enumerate(self.layers):   # checkpointing keeps the RNG state, so dropout draws the same masks when a layer is recomputed
+        if i == last: x = _last_layer_at(layer, x, attend, batch, sel)
+        else: x = torch.utils.checkpoint.checkpoint(layer, x, attend, use_reentrant=False) if ckpt else layer(x, attend)
+    out = {} if heads_only else dict(hidden=x)
+    if all_logits: out["logits"] = self.lm_logits(x)
+    elif sel["pred"] is not None:
+        idx, ok = sel["pred"]
         out["logits"], out["logits_index"], out["logits_ok"] = self.lm_logits(x.flatten(0, 1)[idx]), idx, ok
-    if "sbo_pos" in batch and "labels" in batch:
-        idx, ok = selection(batch, "sbo")
+    if sel["sbo"] is not None:
+        idx, ok = sel["sbo"]
         out["sbo_logits"], out["sbo_index"], out["sbo_ok"] = self._sbo_logits(x, batch, idx), idx, ok
     return out
+
+def _last_layer_at(layer, x, attend, batch: dict, sel: dict):
+    "(B, N, H) output of `layer` at the positions the heads of `sel` read (the predicted ones and the SBO spans' boundaries), zeros elsewhere; the layer runs at those rows only where the attention path takes them (eager), else everywhere."
+    B, N, H = x.shape
+    need = torch.zeros(B * N, dtype=torch.bool, device=x.device)
+    if sel["pred"] is not None: need[sel["pred"][0]] = True
+    if sel["sbo"] is not None:
+        idx = sel["sbo"][0]; b, n = idx // N, idx % N
+        need[b * N + batch["sbo_left"][b, n]] = True; need[b * N + batch["sbo_right"][b, n]] = True
+    need = need.view(B, N)
+    if not getattr(attend, "takes_rows", False): return layer(x, attend) * need[..., None]
+    M = max(int(need.sum(1).max()), 1)
+    at = need.to(torch.int8).sort(dim=1, descending=True, stable=True).indices[:, :M]   # each row's needed positions first, in order
+    return x.new_zeros(B, N, H).scatter_(1, at[..., None].expand(-1, -1, H), layer(x, attend, at) * need.gather(1, at)[..., None])
 
 @patch
 def num_parameters(self: GraphMER) -> int:
