@@ -51,7 +51,7 @@ def batch_metrics(run: Run, batches: list, device="cpu",
     if predictions is not None:
         def loss_fn(model, b, step, cfg, eval=False):
             seen = {}
-            def forward(x): seen["out"] = model(x); return seen["out"]
+            def forward(x, **kw): seen["out"] = model(x, **kw); return seen["out"]
             out = objective(forward, b, step, cfg, eval=eval)
             predictions.append(masked_rows(seen["out"], b)); return out
     return evaluate_batches(run.model, loss_fn, batches, cfg, step=cfg.steps, device=device)

@@ -151,9 +151,9 @@ def apply_window(batch: dict, R: int) -> dict:
     return b
 
 def objective(model, batch: dict, step: int, cfg, eval: bool = False) -> dict:
-    "The training loss at `step`: CE over masked roots and leaves (MNM weighted by the curriculum) + SBO."
+    "The training loss at `step`: CE over masked roots and leaves (MNM weighted by the curriculum) + SBO; in evaluation (`eval`) the last layer runs only where the heads read it (`GraphMER.forward`'s `heads_only`)."
     if not eval:
         R = int(piecewise(cfg.window, step, linear=False))
         batch = apply_window(batch, R)
     w = 1.0 if eval else piecewise(cfg.mnm_weight, step)
-    return graphmer_loss(model(batch), batch, mnm_weight=w)
+    return graphmer_loss(model(batch, heads_only=True) if eval else model(batch), batch, mnm_weight=w)
