@@ -311,17 +311,12 @@ class EncoderLayer(nn.Module):
     def forward(self, x, attend: Callable,
                 at=None):   # (B, M) positions: compute the output there only, (B, M, H) (keys and values still come from every position)
         B, N, H = x.shape
-        if at is None:
-            q, k, v = self.qkv(x).view(B, N, 3, self.heads, H // self.heads).permute(2, 0, 3, 1, 4)
-            a = attend(q, k, v).transpose(1, 2).reshape(B, N, H)
+        q, k, v = self.qkv(x).view(B, N, 3, self.heads, H // self.heads).permute(2, 0, 3, 1, 4)   # through the module, whatever wraps it (LoRA)
+        if at is None: a = attend(q, k, v)
         else:
-            W, b = self.qkv.weight, self.qkv.bias
-            x = x, x.gather(1, at[..., None].expand(-1, -1, H))
-            k, v = F.linear(x[0], W[H:], b[H:]).view(B, N, 2, self.heads, H // self.heads).permute(2, 0, 3, 1, 4)
-            x = x[1]
-            q = F.linear(x, W[:H], b[:H]).view(B, -1, self.heads, H // self.heads).transpose(1, 2)
-            a = attend(q, k, v, at).transpose(1, 2).reshape(B, -1, H)
-        x = self.ln1(x + self.drop(self.out(a)))
+            q, x = q.gather(2, at[:, None, :, None].expand(-1, q.shape[1], -1, q.shape[-1])), x.gather(1, at[..., None].expand(-1, -1, H))
+            a = attend(q, k, v, at)
+        x = self.ln1(x + self.drop(self.out(a.transpose(1, 2).reshape(B, -1, H))))
         return self.ln2(x + self.drop(self.ffn(x)))
 
 # %% ../nbs/12_model.ipynb #ff0524c1
