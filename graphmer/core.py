@@ -20,7 +20,7 @@ __all__ = ['EXTRACTOR_VERSION', 'MAX_FILE_BYTES', 'KILL_ENV', 'METADATA_FILES', 
            'atomic_write_bytes', 'atomic_write_text', 'atomic_write_json', 'read_toml', 'read_setup_cfg',
            'setup_py_args', 'project_name', 'package_dirs', 'import_roots', 'project_dir', 'SourceRoot', 'git_commit',
            'source_root', 'project_root', 'project_path', 'literal_or_text', 'runnable_notebook', 'strict_fields',
-           'DamagedFileError', 'read_json_file', 'load_weights', 'RunLock']
+           'DamagedFileError', 'read_json_file', 'load_weights', 'RunLock', 'keep_freed_memory']
 
 # %% ../nbs/00_core.ipynb #276381f0
 EXTRACTOR_VERSION = "1.0.0"  # bump when the extracted facts change: it is part of every cache key
@@ -364,3 +364,13 @@ class RunLock:
         if self.fd is not None: os.close(self.fd); self.fd = None
     def __enter__(self): return self
     def __exit__(self, *_): self.release()
+
+# %% ../nbs/00_core.ipynb #2217c7e4
+def keep_freed_memory(limit: int = 1 << 30) -> bool:
+    "Ask glibc's malloc to serve blocks up to `limit` bytes from the heap and keep up to `limit` bytes of freed memory (M_MMAP_THRESHOLD, M_TRIM_THRESHOLD), for this whole process, until it exits; False where that cannot be done (another C library)."
+    import ctypes
+    try: mallopt = ctypes.CDLL("libc.so.6").mallopt
+    except (OSError, AttributeError): return False
+    M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+    ok = mallopt(M_MMAP_THRESHOLD, limit) or mallopt(M_MMAP_THRESHOLD, 32 << 20)   # older glibc caps the threshold at 32 MB
+    return bool(ok) and bool(mallopt(M_TRIM_THRESHOLD, limit))

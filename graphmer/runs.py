@@ -14,7 +14,7 @@ import numpy as np, pandas as pd, torch
 import plotly.express as px, plotly.graph_objects as go
 from plotly.subplots import make_subplots
 from fastcore.basics import patch
-from .core import RunLock, atomic_write_json, atomic_write_text, kill_point, project_path, project_root, read_json_file, sha256_bytes, strict_fields
+from .core import RunLock, atomic_write_json, atomic_write_text, keep_freed_memory, kill_point, project_path, project_root, read_json_file, sha256_bytes, strict_fields
 from .data import SPLIT_GROUPS, heads_in_files, training_triples, source_text
 from .evaluate import (
     CHECK_WINDOWS, check_val_loss, batch_metrics, eval_batches, tail_table, known_tails, split_queries, ModelScorer, CopyScorer, FrequencyScorer, RandomScorer,
@@ -724,6 +724,7 @@ class Evaluation:
     def __init__(self, cfg: EvalConfig):
         self.cfg, self.device, self.splits, self.baselines = cfg, pick_device(cfg.device), cfg.splits, cfg.baseline_names
         self.checks, self.ablations, self.kge, self.kge_info = {}, {}, {}, {}
+        if self.device.type == "cpu": keep_freed_memory()   # scoring makes and frees blocks of ~66 MB per layer: kept, not page-faulted in again (20% faster ranking)
         self.t_start = time.perf_counter()
 
     def header(self) -> str:
