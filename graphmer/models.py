@@ -481,7 +481,8 @@ def forward(self: GraphMER, batch: dict, logits_at=None,
     return out
 
 def _last_layer_at(layer, x, attend, batch: dict, sel: dict):
-    "(B, N, H) output of `layer` at the positions the heads of `sel` read (the predicted ones and the SBO spans' boundaries), zeros elsewhere; the layer runs at those rows only where the attention path takes them (eager, not compiled), else everywhere."
+    "(B, N, H) output of `layer`, right at the positions the heads of `sel` read (the predicted ones and the SBO spans' boundaries); the layer runs at those rows only (zeros elsewhere) where the attention path takes them (eager, not compiled), else everywhere."
+    if not getattr(attend, "takes_rows", False) or torch.compiler.is_compiling(): return layer(x, attend)   # compiled: no shape that depends on the data
     B, N, H = x.shape
     need = torch.zeros(B * N, dtype=torch.bool, device=x.device)
     if sel["pred"] is not None: need[sel["pred"][0]] = True
@@ -489,7 +490,6 @@ def _last_layer_at(layer, x, attend, batch: dict, sel: dict):
         idx = sel["sbo"][0]; b, n = idx // N, idx % N
         need[b * N + batch["sbo_left"][b, n]] = True; need[b * N + batch["sbo_right"][b, n]] = True
     need = need.view(B, N)
-    if not getattr(attend, "takes_rows", False) or torch.compiler.is_compiling(): return layer(x, attend) * need[..., None]   # compiled: no shape that depends on the data
     M = max(int(need.sum(1).max()), 1)
     at = need.to(torch.int8).sort(dim=1, descending=True, stable=True).indices[:, :M]   # each row's needed positions first, in order
     return x.new_zeros(B, N, H).scatter_(1, at[..., None].expand(-1, -1, H), layer(x, attend, at) * need.gather(1, at)[..., None])
