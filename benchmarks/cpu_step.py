@@ -4,14 +4,16 @@ Run after `make report` (which leaves the standard library's KG and its prepared
     .venv/bin/python benchmarks/cpu_step.py [--threads 2,1] [--steps 60] [--repeat 3] [--label after]
 It builds the run of `make report` (`graphmer.runs.Training` with train.ipynb's defaults, so bf16 autocast where the CPU
 has AMX), trains 20 warm-up steps, then times `repeat` rounds of `steps` steps per number of threads and reports the
-median milliseconds per step and tokens/s. The row is stored under `label` in the JSON (other labels are kept), so a
-"before" row can be measured on an older commit: `git worktree add /tmp/old <rev>` and run this script with
+median milliseconds per step and tokens/s. Like `Training.fit` on a CPU, it keeps freed memory blocks in the process
+(`graphmer.core.keep_freed_memory`) unless --no-keep-memory is given. The row is stored under `label` in the JSON
+(other labels are kept), so a "before" row can be measured on an older commit: `git worktree add /tmp/old <rev>` and run this script with
 `PYTHONPATH=/tmp/old --label before`.
 """
 import argparse, json, os, platform, statistics, subprocess, tempfile, time
 from pathlib import Path
 import torch
 import graphmer
+from graphmer.core import keep_freed_memory
 from graphmer.pretrain import objective
 from graphmer.runs import RunConfig, Training
 from graphmer.trainers import Trainer
@@ -26,8 +28,10 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--kg-dir", default=None); ap.add_argument("--threads", default="2,1")
     ap.add_argument("--steps", type=int, default=60); ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--label", default="after"); ap.add_argument("--out", default="benchmarks/results/cpu_step.json")
+    ap.add_argument("--label", default="after"); ap.add_argument("--no-keep-memory", action="store_true", help="leave glibc's malloc settings as they are")
+    ap.add_argument("--out", default="benchmarks/results/cpu_step.json")
     a = ap.parse_args()
+    kept = False if a.no_keep_memory else keep_freed_memory()
     kg = Path(a.kg_dir) if a.kg_dir else find_prep().parent   # the main job's KG, whose windows are prepared
     rows = []
     for threads in [int(x) for x in a.threads.split(",")]:
@@ -50,7 +54,8 @@ def main():
                          cpu_bf16=run.train_cfg.cpu_bf16))
         print(rows[-1], flush=True)
     out = Path(a.out); res = json.loads(out.read_text()) if out.exists() else {}
-    res[a.label] = dict(command=f"python benchmarks/cpu_step.py --threads {a.threads} --steps {a.steps} --repeat {a.repeat} --label {a.label}",
+    res[a.label] = dict(command=f"python benchmarks/cpu_step.py --threads {a.threads} --steps {a.steps} --repeat {a.repeat} --label {a.label}" + (" --no-keep-memory" if a.no_keep_memory else ""),
+                        keep_freed_memory=kept,
                         date=time.strftime("%Y-%m-%d"), torch=torch.__version__, kg=str(kg), commit=_commit(),
                         machine=dict(platform=platform.platform(), processor=platform.processor() or platform.machine(), cpus=len(os.sched_getaffinity(0))),
                         rows=rows)
