@@ -6,8 +6,8 @@ It builds the run of `make report` (`graphmer.runs.Training` with train.ipynb's 
 has AMX), trains 20 warm-up steps, then times `repeat` rounds of `steps` steps per number of threads and reports the
 median milliseconds per step and tokens/s. Like `Training.fit` on a CPU, it keeps freed memory blocks in the process
 (`graphmer.core.keep_freed_memory`) unless --no-keep-memory is given. The row is stored under `label` in the JSON
-(other labels are kept), so a "before" row can be measured on an older commit: `git worktree add /tmp/old <rev>` and run this script with
-`PYTHONPATH=/tmp/old --label before`.
+(other labels are kept), so a "before" row can be measured on an older commit: `git worktree add /tmp/old <rev>` and
+run this script with `PYTHONPATH=/tmp/old --label before`.
 """
 import argparse, json, os, platform, statistics, subprocess, tempfile, time
 from pathlib import Path
