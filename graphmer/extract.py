@@ -21,17 +21,18 @@ from . import __version__
 from .core import (EXTRACTOR_VERSION, MAX_FILE_BYTES, SourceRoot, atomic_write_bytes, atomic_write_json,
                            default_corpus, project_path, sha256_bytes, source_root)
 from .externals import ExternalIndex, site_packages
-from .link import KGBuffer, link_files
+from .link import EMIT_PHASES, KGBuffer, Linker, Stale
 from .ontology import ontology_dict, validate
 from .pyextract import extract_python
 
 # %% auto #0
 __all__ = ['LANGUAGES', 'LANGUAGE_OF', 'ALL_LANGUAGES', 'EXCLUDED_DIRS', 'WALK_SKIPS', 'EXTRACTOR_MODULES', 'KG_MODULES',
-           'FILE_TIME_LIMIT', 'TIMED_OUT', 'SCHEMAS', 'IN_PROCESS_MAX', 'OUTPUTS', 'KG_ROOT', 'Language', 'SourceFile',
-           'discover', 'module_source', 'code_fingerprint', 'extractor_fingerprint', 'kg_fingerprint', 'check_file',
-           'time_limit', 'extract_file', 'FactsCache', 'write_table', 'jsonl_bytes', 'write_jsonl', 'extract_all',
-           'hash_files', 'input_digest', 'up_to_date', 'externals_digest', 'kg_dir_for', 'EmptyCorpusError', 'build_kg',
-           'KG', 'input_files', 'load_kg']
+           'FILE_TIME_LIMIT', 'TIMED_OUT', 'SCHEMAS', 'IN_PROCESS_MAX', 'OUTPUTS', 'KG_TABLES', 'LINK_STATE',
+           'LINK_INDEX', 'BASE_DIR', 'KG_ROOT', 'Language', 'SourceFile', 'discover', 'module_source',
+           'code_fingerprint', 'extractor_fingerprint', 'kg_fingerprint', 'check_file', 'time_limit', 'extract_file',
+           'FactsCache', 'write_table', 'jsonl_bytes', 'write_jsonl', 'extract_all', 'hash_files', 'input_digest',
+           'up_to_date', 'externals_digest', 'kg_tables', 'splice_tables', 'LinkInputs', 'save_link_state',
+           'relink_plan', 'relink_kg', 'kg_dir_for', 'EmptyCorpusError', 'build_kg', 'KG', 'input_files', 'load_kg']
 
 # %% ../nbs/05_extract.ipynb #922c2c7b
 from collections.abc import Callable
@@ -353,9 +354,8 @@ def externals_digest(resolve_installed: bool) -> str:
     return "|".join(parts)
 
 # %% ../nbs/05_extract.ipynb #7cd08b76
-def _write_and_validate(out: Path, kg: KGBuffer, run_validation: bool, t0: float, undecided=()) -> tuple[dict, pd.DataFrame|None, dict]:
-    "Tables from the linker's columns, the files written on threads while the validator runs; (tables, checks, timing). They are staged in `out/.staged` and moved into place only when all are written: a full disk or a crash while writing leaves the previous KG whole (manifest and all)."
-    tables = {name: pa.Table.from_pydict(cols, schema=SCHEMAS[name]) for name, cols in (("entities", kg.e), ("triples", kg.t), ("mentions", kg.m))}
+def _write_and_validate(out: Path, tables: dict, run_validation: bool, t0: float, undecided=()) -> tuple[pd.DataFrame|None, dict]:
+    "The KG's files written on threads while the validator runs; (checks, timing). They are staged in `out/.staged` and moved into place only when all are written: a full disk or a crash while writing leaves the previous KG whole (manifest and all)."
     checks, st = None, out / ".staged"
     shutil.rmtree(st, ignore_errors=True); st.mkdir()
     try:
@@ -375,7 +375,104 @@ def _write_and_validate(out: Path, kg: KGBuffer, run_validation: bool, t0: float
     (out / "manifest.json").unlink(missing_ok=True)   # from here the files change: no old manifest may vouch for a mix
     for f in sorted(st.iterdir()): os.replace(f, out / f.name)
     st.rmdir()
-    return tables, checks, dict(write_s=time.perf_counter() - t0, validate_s=t2 - t1)
+    return checks, dict(write_s=time.perf_counter() - t0, validate_s=t2 - t1)
+
+# %% ../nbs/05_extract.ipynb #a5779d07
+KG_TABLES = ("entities", "triples", "mentions")
+LINK_STATE = "link.marshal"   # in the cache directory: the last full link's state (`Linker.state`), which a one-file relink starts from
+LINK_INDEX = "link.index"     # beside it, small: that link's settings digest, files and their facts-cache keys, and its tables' row counts
+BASE_DIR = "base"             # in the cache directory: that link's tables
+
+def kg_tables(kg: KGBuffer) -> dict:
+    "The entity, triple and mention tables of a linker's rows."
+    return {name: pa.Table.from_pydict(cols, schema=SCHEMAS[name]) for name, cols in zip(KG_TABLES, (kg.e, kg.t, kg.m))}
+
+def _fact_keys(t: pa.Table, name: str) -> pa.ChunkedArray:
+    "What makes a row one fact (the linker keeps the first): an entity's id; a triple's head, relation and tail."
+    if name == "entities": return t.column("id")
+    return pc.binary_join_element_wise(t.column("head"), t.column("relation"), t.column("tail"), "\x00")
+
+def splice_tables(tables: dict,   # the tables of a full link
+                  rows: list,      # its row counts per phase, per file (`Linker.rows`)
+                  fi: int,         # the edited file
+                  kg: KGBuffer,    # that file's rows after the edit (`Linker.relink`)
+                 ) -> dict:
+    "`tables` with file `fi`'s rows replaced by `kg`'s, where each fact is still first emitted by the file that emitted it first (a fact that an earlier file emits too is dropped, as the linker does); `Stale` when the edit moves a fact to or from another file."
+    out = {}
+    for ti, (name, cols, new_rows) in enumerate(zip(KG_TABLES, (kg.E, kg.T, kg.M), (kg._e, kg._t, kg._m))):
+        base, new = tables[name], pa.Table.from_pydict(KGBuffer._columns(cols, new_rows), schema=SCHEMAS[name])
+        spans = [(rows[ph][fi][ti], rows[ph][fi + 1][ti]) for ph in range(len(rows))]
+        keep = np.ones(new.num_rows, bool)
+        if name != "mentions" and new.num_rows:   # mentions are never de-duplicated
+            new_keys, lead = _fact_keys(new, name).to_pylist(), "id" if name == "entities" else "head"
+            near = pc.indices_nonzero(pc.is_in(base.column(lead), value_set=new.column(lead))).to_numpy()   # the rows that may repeat a new fact
+            near_keys = _fact_keys(base.take(near), name)
+            hits = near[pc.is_in(near_keys, value_set=pa.array(new_keys)).to_numpy(zero_copy_only=False)]
+            ours = np.zeros(len(hits), bool)
+            for a, b in spans: ours |= (hits >= a) & (hits < b)
+            first = dict(zip(_fact_keys(base.take(hits[~ours]), name).to_pylist(), hits[~ours].tolist()))   # facts other files emit, at their rows
+            for ph, (a, _) in enumerate(spans):
+                for j in range(kg.rows[ph][ti], kg.rows[ph + 1][ti]):
+                    if (r := first.get(new_keys[j])) is None: continue
+                    if r > a: raise Stale(f"the edit makes {new_keys[j]!r} first emitted by this file instead of another")
+                    keep[j] = False
+            old = {k for a, b in spans for k in _fact_keys(base.slice(a, b - a), name).to_pylist()}
+            if not old <= set(new_keys): raise Stale("the file no longer emits a fact that another file may emit")
+        pieces, pos = [], 0
+        for ph, (a, b) in enumerate(spans):
+            lo, hi = kg.rows[ph][ti], kg.rows[ph + 1][ti]
+            pieces += [base.slice(pos, a - pos), new.take(pa.array(np.flatnonzero(keep[lo:hi]) + lo, pa.int64()))]; pos = b
+        out[name] = pa.concat_tables(pieces + [base.slice(pos)]).combine_chunks()   # in one piece, as a full link's: parquet pages follow the chunks
+    return out
+
+# %% ../nbs/05_extract.ipynb #e215d995
+@dataclass
+class LinkInputs:
+    "What a link reads: the roots, the extracted files and their facts in order, their facts-cache keys, and a digest of the settings."
+    roots: list; files: list; facts: list; keys: list; settings: str
+
+def save_link_state(cache: Path, lk: Linker, inputs: LinkInputs, out: Path) -> float:
+    "Keep what a one-file relink needs of the full link `lk` whose tables are now in `out`: its state (in `cache/LINK_STATE`) and its tables (hard links in `cache/BASE_DIR`); seconds taken."
+    t = time.perf_counter()
+    (cache / LINK_INDEX).unlink(missing_ok=True)   # the index vouches for the state and the base tables: they change together
+    base = cache / BASE_DIR; base.mkdir(parents=True, exist_ok=True)
+    for n in KG_TABLES:
+        tmp = base / f".{n}.parquet"; tmp.unlink(missing_ok=True)
+        try: os.link(out / f"{n}.parquet", tmp)
+        except OSError: shutil.copyfile(out / f"{n}.parquet", tmp)
+        os.replace(tmp, base / f"{n}.parquet")
+    atomic_write_bytes(cache / LINK_STATE, marshal.dumps(lk.state()))
+    index = dict(settings=inputs.settings, files=[f"{f.root}|{f.relpath}" for f in inputs.files], keys=inputs.keys,
+                 tables=[pq.ParquetFile(base / f"{n}.parquet").metadata.num_rows for n in KG_TABLES])
+    atomic_write_bytes(cache / LINK_INDEX, marshal.dumps(index))
+    return time.perf_counter() - t
+
+def relink_plan(cache: Path, inputs: LinkInputs, facts_cache: FactsCache) -> tuple[int, dict, list]:
+    "(the index of the one file that changed since the last full link, its facts then, that link's table sizes), or `Stale` when none or several did."
+    try: index = marshal.loads((cache / LINK_INDEX).read_bytes())
+    except FileNotFoundError: raise Stale("no earlier full link to start from")
+    except (OSError, EOFError, ValueError, TypeError): raise Stale("the saved link index is unreadable")
+    if not isinstance(index, dict) or index.get("settings") != inputs.settings: raise Stale("the settings changed since the last full link")
+    if index["files"] != [f"{f.root}|{f.relpath}" for f in inputs.files]: raise Stale("files were added, removed or skipped since the last full link")
+    changed = [i for i, (a, b) in enumerate(zip(index["keys"], inputs.keys)) if a != b]
+    if len(changed) != 1: raise Stale(f"{len(changed)} files changed since the last full link")
+    if (old := facts_cache.get(index["keys"][changed[0]])) is None: raise Stale("the facts of the file before the edit are no longer cached")
+    return changed[0], old["facts"], index["tables"]
+
+def relink_kg(cache: Path, inputs: LinkInputs, fi: int, old_facts: dict, sizes: list, externals) -> tuple:
+    "The KG relinked from the last full link's state after an edit to file `fi` (`relink_plan`): (tables, notes, redefined); `Stale` when that cannot be done exactly."
+    try: base = marshal.loads((cache / LINK_STATE).read_bytes())
+    except (OSError, EOFError, ValueError, TypeError): raise Stale("the saved link state is missing or unreadable")
+    try: tables = {n: pq.read_table(cache / BASE_DIR / f"{n}.parquet") for n in KG_TABLES}
+    except OSError: raise Stale("the tables of the last full link are missing")
+    if [t.num_rows for t in tables.values()] != sizes: raise Stale("the tables of the last full link changed")
+    def named_elsewhere(pattern) -> bool:
+        return any(j != fi and pattern.search((inputs.roots[f.root].path / f.relpath).read_bytes()) for j, f in enumerate(inputs.files))
+    lk = Linker(inputs.facts, externals)
+    kg = lk.relink(base, fi, old_facts, named_elsewhere)
+    tables = splice_tables(tables, base["rows"], fi, kg)
+    notes = dict(undecided=lk.undecided_classes(), externals=lk.external_kinds(tables["entities"].select(["id", "type", "declared"]).to_pydict()))
+    return tables, notes, lk.redefined
 
 # %% ../nbs/05_extract.ipynb #28c91a4e
 KG_ROOT = "data/kg"   # where KG directories go by default, one per corpus
@@ -428,24 +525,38 @@ def build_kg(sources=None,                 # directories of code (default: the i
         t1 = time.perf_counter()
         facts_cache = None if cache is None else FactsCache(cache / "facts.marshal")
         results = extract_all(roots, files, hashes, facts_cache, workers, max_file_bytes, progress)
-        if facts_cache is not None: facts_cache.save()
+        ok = [(r["facts"], dict(repository=roots[f.root].repository, commit=roots[f.root].commit)) for f, r in zip(files, results) if r["status"] == "ok"]
+        ok_files, fp = [f for f, r in zip(files, results) if r["status"] == "ok"], extractor_fingerprint()
+        inputs = LinkInputs(roots, ok_files, ok, [_cache_key(fp, f, r["sha256"]) for f, r in zip(files, results) if r["status"] == "ok"],
+                            sha256_bytes((input_digest(roots, [], [], max_file_bytes, languages) + externals_digest(resolve_installed)).encode()))
+        plan, relink = None, dict(file=None, why="no facts cache")
+        if facts_cache is not None:
+            try: plan = relink_plan(cache, inputs, facts_cache)   # before the cache is saved: it keeps the facts the plan uses
+            except Stale as e: relink["why"] = str(e)
+            facts_cache.save()
         del facts_cache   # frees the unused entries
         t2 = time.perf_counter()
-        ok = [(r["facts"], dict(repository=roots[f.root].repository, commit=roots[f.root].commit)) for f, r in zip(files, results) if r["status"] == "ok"]
         if not ok:
             why = Counter(r["reason"].split(":")[0] for r in results)
             raise EmptyCorpusError(f"{len(files)} source files found but none could be extracted ({', '.join(f'{n} {w}' for w, n in why.most_common())}): "
                                    "the KG would be empty; fix the files or point SOURCES at other code")
         index = ExternalIndex(resolve_installed=resolve_installed, cache_dir=None if cache is None else cache / "externals")
-        kg, redefined = link_files(ok, index)
-        notes = kg.notes
+        relinked = None
+        if plan is not None:
+            try: relinked = relink_kg(cache, inputs, *plan, index); relink = dict(file=ok_files[plan[0]].relpath, why=None)
+            except Stale as e: relink["why"] = str(e)
+        if relinked is None:
+            lk = Linker(ok, index); kg = lk.link()
+            tables, notes, redefined = kg_tables(kg), kg.notes, lk.redefined
+            del kg
+        else: tables, notes, redefined = relinked
         t3 = time.perf_counter()
-        tables, checks, timing = _write_and_validate(out, kg, run_validation, t3, notes["undecided"])
-        del kg
+        checks, timing = _write_and_validate(out, tables, run_validation, t3, notes["undecided"])
+        if cache is not None and relinked is None: timing["state_s"] = save_link_state(cache, lk, inputs, out)
     skipped += [dict(path=f.relpath, repository=roots[f.root].repository, reason=r["reason"]) for f, r in zip(files, results) if r["status"] == "skipped"]
     manifest = _manifest(roots, files, results, skipped, tables, redefined, checks, workers,
                          dict(discover_s=t1 - t0, extract_s=t2 - t1, link_s=t3 - t2, **timing, total_s=time.perf_counter() - t0))
-    manifest |= dict(input_digest=digest, up_to_date=False, externals=dict(resolve_installed=resolve_installed, kinds=notes["externals"]),
+    manifest |= dict(input_digest=digest, up_to_date=False, relink=relink, externals=dict(resolve_installed=resolve_installed, kinds=notes["externals"]),
                      undecided=notes["undecided"])
     if manifest["validation"] is not None: manifest["validation"]["unverified"] = int(checks["unverified"].sum())
     atomic_write_json(out / "manifest.json", manifest)

@@ -6,15 +6,16 @@ Docs: https://graphmer.github.io/graphmer/link.html.md"""
 
 # %% ../nbs/04_link.ipynb #f7797ae5
 from __future__ import annotations
-import re
+import bisect, re
 from collections import defaultdict, deque
+from difflib import SequenceMatcher
 from fastcore.basics import patch
 from .core import EXTRACTOR_VERSION
 from .pyextract import BUILTIN_EXCEPTIONS, SITE_TYPES, is_test_file, local_slot, return_slot
 
 # %% auto #0
-__all__ = ['CLASS_TYPES', 'CALLABLE_TYPES', 'JAVA_THROWABLES', 'EXCEPTION_ROOTS', 'JS_ERRORS', 'MAX_VALUES', 'external_type',
-           'Linker', 'KGBuffer', 'link_files']
+__all__ = ['CLASS_TYPES', 'CALLABLE_TYPES', 'JAVA_THROWABLES', 'EXCEPTION_ROOTS', 'JS_ERRORS', 'MAX_VALUES', 'EMIT_PHASES',
+           'external_type', 'Linker', 'ancestry', 'KGBuffer', 'link_files', 'interface', 'mentions', 'Stale']
 
 # %% ../nbs/04_link.ipynb #35293f77
 CLASS_TYPES = frozenset({"Class", "Interface", "ExceptionType"})
@@ -109,12 +110,17 @@ def member(self: Linker, owner: str, rest: list, depth: int) -> str|None:
 def mro(self: Linker, cls: str) -> list:
     "`cls` and its declared ancestors, depth-first left-to-right without repeats (an approximation of C3); memoised once every class's bases are resolved."
     if self._mros is not None and cls in self._mros: return self._mros[cls]
+    out = ancestry(cls, self.types, self.parents_of)
+    if self._mros is not None: self._mros[cls] = out
+    return out
+
+def ancestry(cls: str, types: dict, bases) -> list:
+    "`cls` and its ancestors through `bases` (class -> resolved bases, None where one does not resolve), depth-first left-to-right without repeats."
     out, todo = [], [cls]
     while todo:
         c = todo.pop(0)
-        if c in out or self.types.get(c) not in CLASS_TYPES: continue
-        out.append(c); todo[0:0] = [p for p in self.parents_of(c) if p]
-    if self._mros is not None: self._mros[cls] = out
+        if c in out or types.get(c) not in CLASS_TYPES: continue
+        out.append(c); todo[0:0] = [p for p in bases(c) if p]
     return out
 
 @patch
@@ -200,21 +206,29 @@ _CONTAINER_PUTS = {"append": 0, "add": 0, "insert": 1, "setdefault": 1, "extend"
 def analyse(self: Linker, order=None):   # the order in which the worklist first takes the flows (indices into them all); None: the files' order
     "Run the flow analysis to its fixed point: every slot gets the values (definitions, instances, containers) that may reach it. The fixed point depends on `order` (`benchmarks/flow_order.py` measures by how much), which is why the KG is always linked in the files' order."
     self.pts, self.deps, self._reads, self._plans, self._choices = {}, defaultdict(dict), [], {}, {}
-    self.params = {d["id"]: d["params"] for facts, _ in self.files for d in facts["defs"] if "params" in d}
-    self._test_file = [is_test_file(facts["path"]) for facts, _ in self.files]
-    self.decorated = {f[1][:-len(".<decorated>")] for facts, _ in self.files for f in facts.get("flows", ()) if f[0] == "=" and f[1].endswith(".<decorated>")}
+    self.grew_at, self.writers = {}, defaultdict(dict)   # per slot: the step that last grew it, the flows that grew it (for `relink`)
+    self.prepare_flows()
     flows = [(f, self._test_file[fi]) for fi, (facts, _) in enumerate(self.files) for f in facts.get("flows", ())]
     if order is not None and sorted(order) != list(range(len(flows))): raise ValueError(f"order must be a permutation of the {len(flows)} flow indices")
-    queued, queue = [True] * len(flows), deque(range(len(flows)) if order is None else order)
+    queued, queue, step = [True] * len(flows), deque(range(len(flows)) if order is None else order), 0
     while queue:
         i = queue.popleft(); queued[i] = False
         self._reads = []
         grown = self.apply_flow(*flows[i])
         for s in self._reads: self.deps[s][i] = None
         for s in grown:
+            self.grew_at[s] = step; self.writers[s][i] = None
             for j in self.deps[s]:
                 if not queued[j]: queued[j] = True; queue.append(j)
+        step += 1
     self._reads = None
+
+@patch
+def prepare_flows(self: Linker):
+    "What the flows need to know of the declarations: parameters, test files, decorated functions."
+    self.params = {d["id"]: d["params"] for facts, _ in self.files for d in facts["defs"] if "params" in d}
+    self._test_file = [is_test_file(facts["path"]) for facts, _ in self.files]
+    self.decorated = {f[1][:-len(".<decorated>")] for facts, _ in self.files for f in facts.get("flows", ()) if f[0] == "=" and f[1].endswith(".<decorated>")}
 
 # %% ../nbs/04_link.ipynb #dd73dd6c
 @patch
@@ -468,6 +482,7 @@ class KGBuffer:
         self.tkey.add(key)
         self._t.append((h, r, t, prov["repository"], prov["commit"], path, start, end, lang, EXTRACTOR_VERSION))
     def mention(self, ent, path, line, col, end_col, kind): self._m.append((ent, path, line, col, end_col, kind))
+    def counts(self) -> tuple: return len(self._e), len(self._t), len(self._m)
     @staticmethod
     def _columns(names, rows) -> dict: return {k: list(c) for k, c in zip(names, zip(*rows))} if rows else {k: [] for k in names}
     e = property(lambda self: self._columns(self.E, self._e), doc="The entities as `{column: values}` (`E`).")
@@ -634,16 +649,24 @@ def emit_tested_by(self: Linker, kg):
             kg.triple(target, "tested_by", test, prov, facts["path"], ref["line"], ref["line"], facts["language"])
 
 # %% ../nbs/04_link.ipynb #c4cdbe06
+EMIT_PHASES = ("emit_declarations", "emit_refs", "emit_overrides")   # file by file, in this order; then `emit_tested_by` over all tests
+
 @patch
 def link(self: Linker, order=None) -> KGBuffer:
     "Emit the whole KG, file by file in the fixed order (`order`: see `analyse`)."
     kg, self._test_calls = KGBuffer(), []
     self.analyse(order)
-    for fi in range(len(self.files)): self.emit_declarations(kg, fi)
-    for fi in range(len(self.files)): self.emit_refs(kg, fi)
-    for fi in range(len(self.files)): self.emit_overrides(kg, fi)
+    self.emit_readers, self.rows = defaultdict(dict), []   # the files whose emission read each slot; per phase, the row counts before each file (for `relink`)
+    for phase in EMIT_PHASES:
+        self.rows.append([])
+        for fi in range(len(self.files)):
+            self.rows[-1].append(kg.counts()); self._reads = []
+            getattr(self, phase)(kg, fi)
+            for s in self._reads: self.emit_readers[s][fi] = None
+        self.rows[-1].append(kg.counts())
+    self._reads = None
     self.emit_tested_by(kg)
-    kg.notes = dict(undecided=self.undecided_classes(), externals=self.external_kinds(kg))
+    kg.notes = dict(undecided=self.undecided_classes(), externals=self.external_kinds(kg.e))
     return kg
 
 # %% ../nbs/04_link.ipynb #3eaac5fe
@@ -654,10 +677,9 @@ def undecided_classes(self: Linker) -> list:
     return sorted(c for c in self.parents if self.types[c] == "Class" and self.reaches(c, unknown, state))
 
 @patch
-def external_kinds(self: Linker, kg: KGBuffer) -> dict:
-    "How many external symbols of the KG are known, by kind, from their declaration outside the corpus; the rest are 'unknown'."
+def external_kinds(self: Linker, e: dict) -> dict:
+    "How many external symbols of the entities `e` (columns `id`, `type`, `declared`) are known, by kind, from their declaration outside the corpus; the rest are 'unknown'."
     out = defaultdict(int)
-    e = kg.e
     for i, t, d in zip(e["id"], e["type"], e["declared"]):
         if not d and t in ("ExternalSymbol", "ExceptionType"): out[self.ext_kind(i) or "unknown"] += 1
     return dict(sorted(out.items()))
@@ -667,3 +689,114 @@ def link_files(files: list, externals=None) -> tuple[KGBuffer, list]:
     "Link `[(facts, provenance)]` into a `KGBuffer` (`externals`: see `Linker`); also returns the redefined ids `[(id, path)]`."
     lk = Linker(files, externals)
     return lk.link(), lk.redefined
+
+# %% ../nbs/04_link.ipynb #8580eb21
+@patch
+def state(self: Linker) -> dict:
+    "What `relink` needs of this full link (after `link`): the final values, who read and grew each slot and when it last grew, which files' emission read it, the flow offsets of the files, the linked types, bases and decorated functions, the row counts per phase and file."
+    offsets, n = [], 0
+    for facts, _ in self.files: offsets.append(n); n += len(facts.get("flows", ()))
+    grew = defaultdict(list)
+    for s, ws in self.writers.items():
+        for w in ws: grew[w].append(s)
+    return dict(pts=self.pts, deps=dict(self.deps), writers=dict(self.writers), grew=dict(grew), grew_at=self.grew_at,
+                emit_readers=dict(self.emit_readers), offsets=offsets, types=self.types, parents=self.parents,
+                decorated=sorted(self.decorated), held=sorted({v[1] for vs in self.pts.values() for v in vs}), rows=self.rows)
+
+# %% ../nbs/04_link.ipynb #b6b9cec4
+_POSITIONS = frozenset({"line_start", "line_end", "col", "line", "end_col"})
+
+def _unplaced(x):
+    "`x` without positions: other files depend on what a declaration is, not on its line."
+    if isinstance(x, dict): return {k: _unplaced(v) for k, v in x.items() if k not in _POSITIONS}
+    if isinstance(x, list): return [_unplaced(v) for v in x]
+    return x
+
+def interface(facts: dict, types: dict, decorated, parents: dict) -> dict:
+    "What other files can see of one file's declarations: each without its position, with its linked type, whether it is decorated and, for a class, its ancestry (through `parents`); and its bindings."
+    out = {}
+    for d in facts["defs"]:
+        i = d["id"]
+        cls = ancestry(i, types, lambda c: parents.get(c, ())) if types.get(i) in CLASS_TYPES else None
+        out.setdefault(("def", i), []).append((_unplaced(d), types.get(i), i in decorated, cls))
+    for scope, name, cands in facts["bindings"]: out.setdefault(("bind", scope, name), []).append(cands)
+    return out
+
+def mentions(names) -> re.Pattern:
+    "A pattern that finds any of `names` as a whole word in source bytes."
+    return re.compile(rb"(?<![\w$])(?:" + b"|".join(re.escape(n.encode()) for n in sorted(names)) + rb")(?![\w$])")
+
+class Stale(Exception):
+    "The one-file relink cannot promise the cold build's output: link everything."
+
+# %% ../nbs/04_link.ipynb #6736b464
+_IMPLICIT = lambda name: name == "*" or (name.startswith("__") and name.endswith("__"))   # names looked up with no file naming them
+
+@patch
+def relink(self: Linker,       # a Linker of the corpus after the edit, not linked
+           base: dict,          # `state()` of the full link before it (consumed: its values are reused)
+           fi: int,             # the index of the edited file, the same in both
+           old_facts: dict,     # that file's facts before the edit
+           named_elsewhere,     # a `mentions` pattern -> whether any other file's source matches it
+          ) -> KGBuffer:
+    "The rows of file `fi` after an edit, when the rest of the KG provably stays as `base` left it (else `Stale`); `rows` on the result: its row counts before each phase and after the last."
+    facts = self.files[fi][0]
+    if is_test_file(facts["path"]): raise Stale("a test file changed: tested_by is linked corpus-wide")
+    self.prepare_flows()
+    old_if, new_if = interface(old_facts, base["types"], set(base["decorated"]), base["parents"]), interface(facts, self.types, self.decorated, self.parents)
+    changed = [k for k in old_if.keys() | new_if.keys() if old_if.get(k) != new_if.get(k)]
+    names = {k[-1].rsplit(".", 1)[-1] for k in changed}
+    if any(_IMPLICIT(n) for n in names): raise Stale(f"a declaration looked up implicitly changed ({sorted(n for n in names if _IMPLICIT(n))[0]})")
+    held = base["held"]
+    for x in (k[1] for k in changed if k[0] == "def"):
+        j = bisect.bisect_left(held, x)
+        if j < len(held) and (held[j] == x or held[j].startswith(x + ".")): raise Stale(f"{x} changed and a slot holds it")
+    old_flows, new_flows = old_facts.get("flows", []), facts.get("flows", [])
+    ok, nk = [repr(f) for f in old_flows], [repr(f) for f in new_flows]
+    off, gone, added, prev, last = base["offsets"][fi], set(), [], [], base["offsets"][fi] - 1
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, ok, nk, autojunk=False).get_opcodes():
+        if tag == "equal":
+            if names and any(mentions(names).search(k.encode()) for k in nk[j1:j2]): raise Stale("a kept flow names a changed declaration")
+            last = off + i2 - 1
+        else: gone.update(range(off + i1, off + i2)); added += range(j1, j2); prev += [last] * (j2 - j1)
+    if names and named_elsewhere(mentions(names)): raise Stale(f"another file names a changed declaration ({', '.join(sorted(names)[:3])})")
+    deps, writers, readers = base["deps"], base["writers"], base["emit_readers"]
+    private = lambda s: all(r in gone for r in deps.get(s, ())) and all(w in gone for w in writers.get(s, ())) and all(r == fi for r in readers.get(s, ()))
+    removed = {s for g in gone for s in base["grew"].get(g, ())}
+    if not all(map(private, removed)): raise Stale("a removed flow fed other code")
+    self.pts, self._plans, self._choices = base["pts"], {}, {}
+    for s in removed: del self.pts[s]
+    grown, reads, wrote = self._run_alone([new_flows[k] for k in added], self._test_file[fi])
+    if not all(map(private, grown)): raise Stale("an added flow feeds other code")
+    mine, grew_at = removed | grown, base["grew_at"]
+    for i, limit in enumerate(prev):
+        if any(grew_at.get(s, -1) > limit for s in (reads[i] | wrote[i]) - mine): raise Stale("an added flow meets values that grow after the cold run first reaches it")
+    kg, self._test_calls, kg.rows = KGBuffer(), [], []
+    for phase in EMIT_PHASES:
+        kg.rows.append(kg.counts()); getattr(self, phase)(kg, fi)
+    kg.rows.append(kg.counts())
+    if self._test_calls: raise Stale("the file calls code as a test")
+    return kg
+
+@patch
+def _run_alone(self: Linker, flows: list, test: bool) -> tuple[set, list, list]:
+    "Run `flows` to their fixed point in the first-in first-out order `analyse` would, the other slots as they are; (slots grown, slots each flow read, slots each flow wrote to)."
+    n = len(flows)
+    queue, queued, deps, grown_all = deque(range(n)), [True] * n, defaultdict(dict), set()
+    reads, wrote, linked_add, cur = [set() for _ in range(n)], [set() for _ in range(n)], self.add, 0
+    def add(s, vs):
+        wrote[cur].add(s); return linked_add(s, vs)
+    self.add = add   # every slot written to, whether it grows or not
+    try:
+        while queue:
+            i = cur = queue.popleft(); queued[i] = False
+            self._reads = []
+            grown = self.apply_flow(flows[i], test)
+            reads[i].update(self._reads)
+            for s in self._reads: deps[s][i] = None
+            for s in grown:
+                grown_all.add(s)
+                for j in deps[s]:
+                    if not queued[j]: queued[j] = True; queue.append(j)
+    finally: del self.add; self._reads = None
+    return grown_all, reads, wrote

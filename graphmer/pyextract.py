@@ -134,6 +134,7 @@ class PyFile:
         self.tree = ast.parse(text, filename=relpath)
         self.defs, self.refs, self.bindings, self.deferred, self.seen = [], [], {}, [], set()
         self.flows = []   # assignments for the corpus-wide flow analysis (see "Flows" below)
+        self.sites, self.site_counts = {}, {}   # container and lambda sites: (owner, kind, line, col) -> slot; per (owner, kind): how many
 
     def run(self) -> dict:
         mod = Scope("module", self.module)
@@ -527,6 +528,16 @@ _CONTAINERS = (ast.List, ast.Tuple, ast.Set, ast.Dict)
 _SITE_KIND = {ast.List: "l", ast.Tuple: "t", ast.Set: "s", ast.Dict: "d"}   # a container site's first letter says its builtin type
 SITE_TYPES = {"l": "builtins.list", "t": "builtins.tuple", "s": "builtins.set", "d": "builtins.dict"}
 
+@patch
+def site(self: PyFile, scopes, node, kind: str) -> str:
+    "The slot of a container literal or a lambda: numbered within its owner and kind in the order the extractor first meets it, not by line, so that an edit elsewhere in the file (a line added above) leaves every other site's name, and so the flows, as they are."
+    owner = _owner(scopes)
+    key = (owner, kind, node.lineno, node.col_offset)
+    if (s := self.sites.get(key)) is None:
+        n = self.site_counts[owner, kind] = self.site_counts.get((owner, kind), 0) + 1
+        s = self.sites[key] = f"{owner}.<{kind}{n}>"
+    return s
+
 def _literal_term(node):
     "A string or bytes literal (or an f-string) as an instance of its builtin class: `', '.join(xs)` calls `builtins.str.join`."
     if isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Constant) and isinstance(node.value, str)): return ["inst", ["p", ["builtins.str"]]]
@@ -557,7 +568,7 @@ def term(self: PyFile, node, scopes):
         return ["elt", v] if v else None
     if isinstance(node, _CONTAINERS):
         tup = isinstance(node, ast.Tuple) and not any(isinstance(e, ast.Starred) for e in node.elts)   # elements by position too
-        site = f"{_owner(scopes)}.<{_SITE_KIND[type(node)]}{node.lineno}:{node.col_offset}>"
+        site = self.site(scopes, node, _SITE_KIND[type(node)])
         elts = node.values if isinstance(node, ast.Dict) else node.elts
         for k, e in enumerate(elts):
             if (t := self.term(e.value if isinstance(e, ast.Starred) else e, scopes)):
@@ -565,7 +576,7 @@ def term(self: PyFile, node, scopes):
                 if tup: self.flows.append(["=", f"{site}:{k}", t])   # a tuple's elements by position, for unpacking
         return ["cont", site]
     if isinstance(node, ast.Lambda):
-        lam = f"{_owner(scopes)}.<lambda{node.lineno}:{node.col_offset}>"
+        lam = self.site(scopes, node, "lambda")
         fs = Scope("function", scopes[-1].id, cls=scopes[-1].cls, self_name=scopes[-1].self_name if scopes[-1].kind == "function" else None)
         a = node.args; fs.anon = True
         fs.locals = {p.arg for p in a.posonlyargs + a.args + a.kwonlyargs + [a.vararg, a.kwarg] if p is not None}

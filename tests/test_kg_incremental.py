@@ -1,5 +1,5 @@
-"Rebuilds: after an edit, the KG directory is byte-identical to a cold build of the edited corpus; a change to the code between the facts and the KG (linker, ontology) rebuilds the KG from cached facts."
-import json, shutil
+"Rebuilds: after an edit, the KG directory is byte-identical to a cold build of the edited corpus, whether it was relinked from the last full link or linked in full; a change to the code between the facts and the KG (linker, ontology) rebuilds the KG from cached facts."
+import ast, json, random, shutil
 from pathlib import Path
 import pytest
 import graphmer.extract as ex
@@ -17,7 +17,7 @@ def corpus(tmp_path):
 
 def manifest(kg: Path) -> dict:
     m = json.loads((kg / "manifest.json").read_text())
-    return {k: v for k, v in m.items() if k not in ("timing", "cache", "workers", "up_to_date")}
+    return {k: v for k, v in m.items() if k not in ("timing", "cache", "workers", "up_to_date", "relink")}
 
 def assert_same_as_cold(kg: Path, src: Path, cold: Path):
     shutil.rmtree(cold, ignore_errors=True)
@@ -54,3 +54,40 @@ def test_linker_change_rebuilds_from_cached_facts(corpus, tmp_path, monkeypatch)
         assert m["cache"]["misses"] == misses, changed       # per-file facts depend on the extractors only
         assert build_kg([corpus], kg, workers=1, progress=False)["up_to_date"]
         for n in OUTPUTS: assert (kg / n).read_bytes() == (cold / n).read_bytes(), (changed, n)
+
+
+def random_edit(rng: random.Random, src: Path, k: int) -> tuple[str, str]:
+    "Apply one random, still valid edit to a random file of `src`: (kind, relative path)."
+    files = sorted(p for p in src.rglob("*.py"))
+    while True:
+        f = rng.choice(files); text = f.read_text(); tree = ast.parse(text); lines = text.splitlines(keepends=True)
+        funcs = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.body and n.body[0].lineno > n.lineno]
+        tops = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
+        kind = rng.choice(["append", "comment", "local", "call", "delete"])
+        if kind == "append": new = text + f"\ndef _edit_{k}():\n    return {rng.choice(tops) if tops else 'None'}()\n"
+        elif kind == "comment":
+            at = rng.randrange(len(lines) + 1); new = "".join(lines[:at] + [f"# edit {k}\n"] + lines[at:])
+        elif kind in ("local", "call") and funcs:
+            fn = rng.choice(funcs); body = fn.body[0]; indent = " " * body.col_offset
+            stmt = f"_e{k} = [{fn.args.args[0].arg if fn.args.args else 'None'}]" if kind == "local" else f"{rng.choice(tops)}()" if tops else "pass"
+            new = "".join(lines[:body.lineno - 1] + [f"{indent}{stmt}\n"] + lines[body.lineno - 1:])
+        elif kind == "delete" and (defs := [n for n in tree.body if isinstance(n, ast.FunctionDef)]):
+            n = rng.choice(defs); start = (n.decorator_list[0].lineno if n.decorator_list else n.lineno) - 1
+            new = "".join(lines[:start] + lines[n.end_lineno:])
+        else: continue
+        try: ast.parse(new)
+        except SyntaxError: continue
+        f.write_text(new)
+        return kind, str(f.relative_to(src))
+
+def test_random_edits_relink_exactly(corpus, tmp_path):
+    "Random edits, one file at a time: whether the KG is relinked from the last full link or linked in full, its files are the cold build's, byte for byte."
+    kg, rng, how = tmp_path / "kg", random.Random(7), []
+    build_kg([corpus], kg, workers=1, progress=False)
+    for k in range(12):
+        kind, path = random_edit(rng, corpus, k)
+        m = build_kg([corpus], kg, workers=1, progress=False)
+        how.append((kind, path, m["relink"]["file"] is not None, m["relink"]["why"]))
+        assert_same_as_cold(kg, corpus, tmp_path / "cold")
+    relinked = [h for h in how if h[2]]
+    assert len(relinked) >= 4 and {"comment", "append"} <= {h[0] for h in relinked}, how
