@@ -31,8 +31,9 @@ __all__ = ['LANGUAGES', 'LANGUAGE_OF', 'ALL_LANGUAGES', 'EXCLUDED_DIRS', 'WALK_S
            'LINK_INDEX', 'BASE_DIR', 'KG_ROOT', 'Language', 'SourceFile', 'discover', 'module_source',
            'code_fingerprint', 'extractor_fingerprint', 'kg_fingerprint', 'check_file', 'time_limit', 'extract_file',
            'FactsCache', 'write_table', 'jsonl_bytes', 'write_jsonl', 'extract_all', 'hash_files', 'input_digest',
-           'up_to_date', 'externals_digest', 'kg_tables', 'splice_tables', 'LinkInputs', 'save_link_state',
-           'relink_plan', 'relink_kg', 'kg_dir_for', 'EmptyCorpusError', 'build_kg', 'KG', 'input_files', 'load_kg']
+           'up_to_date', 'externals_digest', 'kg_tables', 'splice_tables', 'Lines', 'spliced_jsonl', 'LinkInputs',
+           'save_link_state', 'relink_plan', 'relink_kg', 'kg_dir_for', 'EmptyCorpusError', 'build_kg', 'KG',
+           'input_files', 'load_kg']
 
 # %% ../nbs/05_extract.ipynb #922c2c7b
 from collections.abc import Callable
@@ -354,14 +355,15 @@ def externals_digest(resolve_installed: bool) -> str:
     return "|".join(parts)
 
 # %% ../nbs/05_extract.ipynb #7cd08b76
-def _write_and_validate(out: Path, tables: dict, run_validation: bool, t0: float, undecided=()) -> tuple[pd.DataFrame|None, dict]:
+def _write_and_validate(out: Path, tables: dict, run_validation: bool, t0: float, undecided=(), jsonl=None) -> tuple[pd.DataFrame|None, dict]:   # jsonl: per table, a function that makes its JSON lines
     "The KG's files written on threads while the validator runs; (checks, timing). They are staged in `out/.staged` and moved into place only when all are written: a full disk or a crash while writing leaves the previous KG whole (manifest and all)."
     checks, st = None, out / ".staged"
     shutil.rmtree(st, ignore_errors=True); st.mkdir()
     try:
         with ThreadPoolExecutor(max_workers=5) as ex:
             jobs = [ex.submit(write_table, st / f"{n}.parquet", t) for n, t in tables.items()]
-            jobs += [ex.submit(write_jsonl, st / f"{n}.jsonl", tables[n]) for n in ("entities", "triples")]
+            jobs += [ex.submit(write_jsonl, st / f"{n}.jsonl", tables[n]) if jsonl is None else ex.submit(lambda n=n: atomic_write_bytes(st / f"{n}.jsonl", jsonl[n]()))
+                     for n in ("entities", "triples")]
             atomic_write_json(st / "ontology.json", ontology_dict())
             t1 = time.perf_counter()
             if run_validation:
@@ -396,9 +398,9 @@ def splice_tables(tables: dict,   # the tables of a full link
                   rows: list,      # its row counts per phase, per file (`Linker.rows`)
                   fi: int,         # the edited file
                   kg: KGBuffer,    # that file's rows after the edit (`Linker.relink`)
-                 ) -> dict:
-    "`tables` with file `fi`'s rows replaced by `kg`'s, where each fact is still first emitted by the file that emitted it first (a fact that an earlier file emits too is dropped, as the linker does); `Stale` when the edit moves a fact to or from another file."
-    out = {}
+                 ) -> tuple[dict, dict]:
+    "`tables` with file `fi`'s rows replaced by `kg`'s, where each fact is still first emitted by the file that emitted it first (a fact that an earlier file emits too is dropped, as the linker does); `Stale` when the edit moves a fact to or from another file. Also, per table, its pieces in order: a range of the old rows `(start, end)`, or a table of new rows."
+    out, recipes = {}, {}
     for ti, (name, cols, new_rows) in enumerate(zip(KG_TABLES, (kg.E, kg.T, kg.M), (kg._e, kg._t, kg._m))):
         base, new = tables[name], pa.Table.from_pydict(KGBuffer._columns(cols, new_rows), schema=SCHEMAS[name])
         spans = [(rows[ph][fi][ti], rows[ph][fi + 1][ti]) for ph in range(len(rows))]
@@ -418,12 +420,31 @@ def splice_tables(tables: dict,   # the tables of a full link
                     keep[j] = False
             old = {k for a, b in spans for k in _fact_keys(base.slice(a, b - a), name).to_pylist()}
             if not old <= set(new_keys): raise Stale("the file no longer emits a fact that another file may emit")
-        pieces, pos = [], 0
+        recipe, pos = [], 0
         for ph, (a, b) in enumerate(spans):
             lo, hi = kg.rows[ph][ti], kg.rows[ph + 1][ti]
-            pieces += [base.slice(pos, a - pos), new.take(pa.array(np.flatnonzero(keep[lo:hi]) + lo, pa.int64()))]; pos = b
-        out[name] = pa.concat_tables(pieces + [base.slice(pos)]).combine_chunks()   # in one piece, as a full link's: parquet pages follow the chunks
-    return out
+            recipe += [(pos, a), new.take(pa.array(np.flatnonzero(keep[lo:hi]) + lo, pa.int64()))]; pos = b
+        recipes[name] = recipe = recipe + [(pos, base.num_rows)]
+        out[name] = pa.concat_tables([base.slice(p[0], p[1] - p[0]) if isinstance(p, tuple) else p for p in recipe]).combine_chunks()   # in one piece, as a full link's: parquet pages follow the chunks
+    return out, recipes
+
+class Lines:
+    "Where the lines of `text` start, found by counting newlines per megabyte and looking inside one block only for the lines asked for."
+    BLOCK = 1 << 20
+    def __init__(self, text: bytes):
+        self.text = text
+        self.before = np.concatenate([[0], np.cumsum([text.count(b"\n", i, i + self.BLOCK) for i in range(0, len(text), self.BLOCK)], dtype=np.int64)])
+    def __len__(self) -> int: return int(self.before[-1])   # complete lines
+    def start(self, r: int) -> int:
+        "Byte offset where line `r` starts (`len(self)`: the end of the last)."
+        if r == 0: return 0
+        k = int(np.searchsorted(self.before, r)) - 1            # the block holding the r-th newline
+        block = np.frombuffer(self.text, np.uint8, count=min(self.BLOCK, len(self.text) - k * self.BLOCK), offset=k * self.BLOCK)
+        return k * self.BLOCK + int(np.flatnonzero(block == 10)[r - self.before[k] - 1]) + 1
+
+def spliced_jsonl(old: Lines, recipe: list) -> bytes:
+    "The JSON lines of a spliced table, from the old one's (`old`) and `splice_tables`' recipe: old lines are copied, new rows encoded."
+    return b"".join(old.text[old.start(p[0]):old.start(p[1])] if isinstance(p, tuple) else bytes(jsonl_bytes(p)) for p in recipe)
 
 # %% ../nbs/05_extract.ipynb #e215d995
 @dataclass
@@ -436,11 +457,11 @@ def save_link_state(cache: Path, lk: Linker, inputs: LinkInputs, out: Path) -> f
     t = time.perf_counter()
     (cache / LINK_INDEX).unlink(missing_ok=True)   # the index vouches for the state and the base tables: they change together
     base = cache / BASE_DIR; base.mkdir(parents=True, exist_ok=True)
-    for n in KG_TABLES:
-        tmp = base / f".{n}.parquet"; tmp.unlink(missing_ok=True)
-        try: os.link(out / f"{n}.parquet", tmp)
-        except OSError: shutil.copyfile(out / f"{n}.parquet", tmp)
-        os.replace(tmp, base / f"{n}.parquet")
+    for n in [f"{n}.parquet" for n in KG_TABLES] + ["entities.jsonl", "triples.jsonl"]:
+        tmp = base / f".{n}"; tmp.unlink(missing_ok=True)
+        try: os.link(out / n, tmp)
+        except OSError: shutil.copyfile(out / n, tmp)
+        os.replace(tmp, base / n)
     atomic_write_bytes(cache / LINK_STATE, marshal.dumps(lk.state()))
     index = dict(settings=inputs.settings, files=[f"{f.root}|{f.relpath}" for f in inputs.files], keys=inputs.keys,
                  tables=[pq.ParquetFile(base / f"{n}.parquet").metadata.num_rows for n in KG_TABLES])
@@ -460,19 +481,28 @@ def relink_plan(cache: Path, inputs: LinkInputs, facts_cache: FactsCache) -> tup
     return changed[0], old["facts"], index["tables"]
 
 def relink_kg(cache: Path, inputs: LinkInputs, fi: int, old_facts: dict, sizes: list, externals) -> tuple:
-    "The KG relinked from the last full link's state after an edit to file `fi` (`relink_plan`): (tables, notes, redefined); `Stale` when that cannot be done exactly."
+    "The KG relinked from the last full link's state after an edit to file `fi` (`relink_plan`): (tables, notes, redefined, per table a function that makes its JSON lines); `Stale` when that cannot be done exactly."
     try: base = marshal.loads((cache / LINK_STATE).read_bytes())
     except (OSError, EOFError, ValueError, TypeError): raise Stale("the saved link state is missing or unreadable")
     try: tables = {n: pq.read_table(cache / BASE_DIR / f"{n}.parquet") for n in KG_TABLES}
     except OSError: raise Stale("the tables of the last full link are missing")
     if [t.num_rows for t in tables.values()] != sizes: raise Stale("the tables of the last full link changed")
-    def named_elsewhere(pattern) -> bool:
-        return any(j != fi and pattern.search((inputs.roots[f.root].path / f.relpath).read_bytes()) for j, f in enumerate(inputs.files))
+    def named_elsewhere(names, pattern) -> bool:
+        needles = [n.encode() for n in names]
+        for j, f in enumerate(inputs.files):
+            if j != fi and any(n in (data := (inputs.roots[f.root].path / f.relpath).read_bytes()) for n in needles) and pattern.search(data): return True
+        return False
     lk = Linker(inputs.facts, externals)
     kg = lk.relink(base, fi, old_facts, named_elsewhere)
-    tables = splice_tables(tables, base["rows"], fi, kg)
+    tables, recipes = splice_tables(tables, base["rows"], fi, kg)
     notes = dict(undecided=lk.undecided_classes(), externals=lk.external_kinds(tables["entities"].select(["id", "type", "declared"]).to_pydict()))
-    return tables, notes, lk.redefined
+    jsonl = {}
+    for n in ("entities", "triples"):
+        try: old = (cache / BASE_DIR / f"{n}.jsonl").read_bytes()
+        except OSError: raise Stale("the JSON lines of the last full link are missing")
+        if len(lines := Lines(old)) != sizes[KG_TABLES.index(n)] or not old.endswith(b"\n"): raise Stale("the JSON lines of the last full link changed")
+        jsonl[n] = lambda lines=lines, n=n: spliced_jsonl(lines, recipes[n])
+    return tables, notes, lk.redefined, jsonl
 
 # %% ../nbs/05_extract.ipynb #28c91a4e
 KG_ROOT = "data/kg"   # where KG directories go by default, one per corpus
@@ -547,11 +577,11 @@ def build_kg(sources=None,                 # directories of code (default: the i
             except Stale as e: relink["why"] = str(e)
         if relinked is None:
             lk = Linker(ok, index); kg = lk.link()
-            tables, notes, redefined = kg_tables(kg), kg.notes, lk.redefined
+            tables, notes, redefined, jsonl = kg_tables(kg), kg.notes, lk.redefined, None
             del kg
-        else: tables, notes, redefined = relinked
+        else: tables, notes, redefined, jsonl = relinked
         t3 = time.perf_counter()
-        checks, timing = _write_and_validate(out, tables, run_validation, t3, notes["undecided"])
+        checks, timing = _write_and_validate(out, tables, run_validation, t3, notes["undecided"], jsonl)
         if cache is not None and relinked is None: timing["state_s"] = save_link_state(cache, lk, inputs, out)
     skipped += [dict(path=f.relpath, repository=roots[f.root].repository, reason=r["reason"]) for f, r in zip(files, results) if r["status"] == "skipped"]
     manifest = _manifest(roots, files, results, skipped, tables, redefined, checks, workers,

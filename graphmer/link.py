@@ -737,7 +737,7 @@ def relink(self: Linker,       # a Linker of the corpus after the edit, not link
            base: dict,          # `state()` of the full link before it (consumed: its values are reused)
            fi: int,             # the index of the edited file, the same in both
            old_facts: dict,     # that file's facts before the edit
-           named_elsewhere,     # a `mentions` pattern -> whether any other file's source matches it
+           named_elsewhere,     # (names, their `mentions` pattern) -> whether any other file's source mentions one
           ) -> KGBuffer:
     "The rows of file `fi` after an edit, when the rest of the KG provably stays as `base` left it (else `Stale`); `rows` on the result: its row counts before each phase and after the last."
     facts = self.files[fi][0]
@@ -759,7 +759,7 @@ def relink(self: Linker,       # a Linker of the corpus after the edit, not link
             if names and any(mentions(names).search(k.encode()) for k in nk[j1:j2]): raise Stale("a kept flow names a changed declaration")
             last = off + i2 - 1
         else: gone.update(range(off + i1, off + i2)); added += range(j1, j2); prev += [last] * (j2 - j1)
-    if names and named_elsewhere(mentions(names)): raise Stale(f"another file names a changed declaration ({', '.join(sorted(names)[:3])})")
+    if names and named_elsewhere(names, mentions(names)): raise Stale(f"another file names a changed declaration ({', '.join(sorted(names)[:3])})")
     deps, writers, readers = base["deps"], base["writers"], base["emit_readers"]
     private = lambda s: all(r in gone for r in deps.get(s, ())) and all(w in gone for w in writers.get(s, ())) and all(r == fi for r in readers.get(s, ()))
     removed = {s for g in gone for s in base["grew"].get(g, ())}
