@@ -60,7 +60,10 @@ def random_edit(rng: random.Random, src: Path, k: int) -> tuple[str, str]:
     "Apply one random, still valid edit to a random file of `src`: (kind, relative path)."
     files = sorted(p for p in src.rglob("*.py"))
     while True:
-        f = rng.choice(files); text = f.read_text(); tree = ast.parse(text); lines = text.splitlines(keepends=True)
+        f = rng.choice(files)
+        try: text = f.read_text(encoding="utf-8"); tree = ast.parse(text)
+        except (UnicodeDecodeError, SyntaxError, ValueError): continue   # a file the extractor skips anyway
+        lines = text.splitlines(keepends=True)
         funcs = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.body and n.body[0].lineno > n.lineno]
         tops = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
         kind = rng.choice(["append", "comment", "local", "call", "delete"])
@@ -77,7 +80,7 @@ def random_edit(rng: random.Random, src: Path, k: int) -> tuple[str, str]:
         else: continue
         try: ast.parse(new)
         except SyntaxError: continue
-        f.write_text(new)
+        f.write_text(new, encoding="utf-8")
         return kind, str(f.relative_to(src))
 
 def test_random_edits_relink_exactly(corpus, tmp_path):
