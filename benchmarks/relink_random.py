@@ -31,9 +31,9 @@ def main():
         t = time.perf_counter(); m = build_kg([src], kg, workers=a.workers, progress=False); dt = time.perf_counter() - t
         (cold / ".cache" / LINK_INDEX).unlink(missing_ok=True)
         mc = build_kg([src], cold, workers=a.workers, progress=False)
-        assert mc["relink"]["file"] is None
+        assert not mc["relink"]["files"]
         same = all((kg / n).read_bytes() == (cold / n).read_bytes() for n in OUTPUTS + ("validation.json",))
-        rows.append(dict(edit=kind, path=path, relinked=m["relink"]["file"] is not None, why=m["relink"]["why"], seconds=round(dt, 2), identical=same))
+        rows.append(dict(edit=kind, path=path, relinked=bool(m["relink"]["files"]), why=m["relink"]["why"], seconds=round(dt, 2), identical=same))
         print(rows[-1], flush=True)
     rel = [r["seconds"] for r in rows if r["relinked"]]; full = [r["seconds"] for r in rows if not r["relinked"]]
     res = dict(machine=f"{platform.node()} {os.cpu_count()} cores", python=platform.python_version(), workers=a.workers, seed=a.seed, edits=a.edits,

@@ -28,7 +28,7 @@ from .pyextract import extract_python
 # %% auto #0
 __all__ = ['LANGUAGES', 'LANGUAGE_OF', 'ALL_LANGUAGES', 'EXCLUDED_DIRS', 'WALK_SKIPS', 'EXTRACTOR_MODULES', 'KG_MODULES',
            'FILE_TIME_LIMIT', 'TIMED_OUT', 'SCHEMAS', 'IN_PROCESS_MAX', 'OUTPUTS', 'KG_TABLES', 'LINK_STATE',
-           'LINK_INDEX', 'BASE_DIR', 'KG_ROOT', 'Language', 'SourceFile', 'discover', 'module_source',
+           'LINK_INDEX', 'BASE_DIR', 'MAX_RELINKED', 'KG_ROOT', 'Language', 'SourceFile', 'discover', 'module_source',
            'code_fingerprint', 'extractor_fingerprint', 'kg_fingerprint', 'check_file', 'time_limit', 'extract_file',
            'FactsCache', 'write_table', 'jsonl_bytes', 'write_jsonl', 'extract_all', 'hash_files', 'input_digest',
            'up_to_date', 'externals_digest', 'kg_tables', 'splice_tables', 'Lines', 'spliced_jsonl', 'LinkInputs',
@@ -396,14 +396,15 @@ def _fact_keys(t: pa.Table, name: str) -> pa.ChunkedArray:
 
 def splice_tables(tables: dict,   # the tables of a full link
                   rows: list,      # its row counts per phase, per file (`Linker.rows`)
-                  fi: int,         # the edited file
-                  kg: KGBuffer,    # that file's rows after the edit (`Linker.relink`)
+                  edited: list,    # the edited files, in order
+                  kg: KGBuffer,    # their rows after the edits (`Linker.relink`)
                  ) -> tuple[dict, dict]:
-    "`tables` with file `fi`'s rows replaced by `kg`'s, where each fact is still first emitted by the file that emitted it first (a fact that an earlier file emits too is dropped, as the linker does); `Stale` when the edit moves a fact to or from another file. Also, per table, its pieces in order: a range of the old rows `(start, end)`, or a table of new rows."
+    "`tables` with the edited files' rows replaced by `kg`'s, where each fact is still first emitted by the file that emitted it first (a fact that an earlier file emits too is dropped, as the linker does); `Stale` when an edit moves a fact to or from a file not edited. Also, per table, its pieces in order: a range of the old rows `(start, end)`, or a table of new rows."
     out, recipes = {}, {}
     for ti, (name, cols, new_rows) in enumerate(zip(KG_TABLES, (kg.E, kg.T, kg.M), (kg._e, kg._t, kg._m))):
         base, new = tables[name], pa.Table.from_pydict(KGBuffer._columns(cols, new_rows), schema=SCHEMAS[name])
-        spans = [(rows[ph][fi][ti], rows[ph][fi + 1][ti]) for ph in range(len(rows))]
+        spans = [[(rows[ph][fi][ti], rows[ph][fi + 1][ti], kg.rows[ph][j][ti], kg.rows[ph][j + 1][ti]) for j, fi in enumerate(edited)]
+                 for ph in range(len(rows))]   # per phase and edited file: its old rows, its new rows
         keep = np.ones(new.num_rows, bool)
         if name != "mentions" and new.num_rows:   # mentions are never de-duplicated
             new_keys, lead = _fact_keys(new, name).to_pylist(), "id" if name == "entities" else "head"
@@ -411,18 +412,18 @@ def splice_tables(tables: dict,   # the tables of a full link
             near_keys = _fact_keys(base.take(near), name)
             hits = near[pc.is_in(near_keys, value_set=pa.array(new_keys)).to_numpy(zero_copy_only=False)]
             ours = np.zeros(len(hits), bool)
-            for a, b in spans: ours |= (hits >= a) & (hits < b)
-            first = dict(zip(_fact_keys(base.take(hits[~ours]), name).to_pylist(), hits[~ours].tolist()))   # facts other files emit, at their rows
-            for ph, (a, _) in enumerate(spans):
-                for j in range(kg.rows[ph][ti], kg.rows[ph + 1][ti]):
+            for a, b, _, _ in (s for ph in spans for s in ph): ours |= (hits >= a) & (hits < b)
+            first = dict(zip(_fact_keys(base.take(hits[~ours]), name).to_pylist(), hits[~ours].tolist()))   # facts files not edited emit, at their rows
+            for a, _, lo, hi in (s for ph in spans for s in ph):
+                for j in range(lo, hi):
                     if (r := first.get(new_keys[j])) is None: continue
-                    if r > a: raise Stale(f"the edit makes {new_keys[j]!r} first emitted by this file instead of another")
+                    if r > a: raise Stale(f"an edit makes {new_keys[j]!r} first emitted by an edited file instead of another")
                     keep[j] = False
-            old = {k for a, b in spans for k in _fact_keys(base.slice(a, b - a), name).to_pylist()}
-            if not old <= set(new_keys): raise Stale("the file no longer emits a fact that another file may emit")
+            for j in range(len(edited)):   # what a file emitted first, it must still emit: else a file not edited may now be first
+                old = {k for ph in spans for k in _fact_keys(base.slice(ph[j][0], ph[j][1] - ph[j][0]), name).to_pylist()}
+                if not old <= {new_keys[i] for ph in spans for i in range(ph[j][2], ph[j][3])}: raise Stale("an edited file no longer emits a fact that another file may emit")
         recipe, pos = [], 0
-        for ph, (a, b) in enumerate(spans):
-            lo, hi = kg.rows[ph][ti], kg.rows[ph + 1][ti]
+        for a, b, lo, hi in (s for ph in spans for s in ph):
             recipe += [(pos, a), new.take(pa.array(np.flatnonzero(keep[lo:hi]) + lo, pa.int64()))]; pos = b
         recipes[name] = recipe = recipe + [(pos, base.num_rows)]
         out[name] = pa.concat_tables([base.slice(p[0], p[1] - p[0]) if isinstance(p, tuple) else p for p in recipe]).combine_chunks()   # in one piece, as a full link's: parquet pages follow the chunks
@@ -468,20 +469,23 @@ def save_link_state(cache: Path, lk: Linker, inputs: LinkInputs, out: Path) -> f
     atomic_write_bytes(cache / LINK_INDEX, marshal.dumps(index))
     return time.perf_counter() - t
 
-def relink_plan(cache: Path, inputs: LinkInputs, facts_cache: FactsCache) -> tuple[int, dict, list]:
-    "(the index of the one file that changed since the last full link, its facts then, that link's table sizes), or `Stale` when none or several did."
+MAX_RELINKED = 64   # more files changed since the last full link than this: link in full
+
+def relink_plan(cache: Path, inputs: LinkInputs, facts_cache: FactsCache) -> tuple[dict, list]:
+    "({index: facts then} of the files that changed since the last full link, that link's table sizes), or `Stale` when none or too many did."
     try: index = marshal.loads((cache / LINK_INDEX).read_bytes())
     except FileNotFoundError: raise Stale("no earlier full link to start from")
     except (OSError, EOFError, ValueError, TypeError): raise Stale("the saved link index is unreadable")
     if not isinstance(index, dict) or index.get("settings") != inputs.settings: raise Stale("the settings changed since the last full link")
     if index["files"] != [f"{f.root}|{f.relpath}" for f in inputs.files]: raise Stale("files were added, removed or skipped since the last full link")
     changed = [i for i, (a, b) in enumerate(zip(index["keys"], inputs.keys)) if a != b]
-    if len(changed) != 1: raise Stale(f"{len(changed)} files changed since the last full link")
-    if (old := facts_cache.get(index["keys"][changed[0]])) is None: raise Stale("the facts of the file before the edit are no longer cached")
-    return changed[0], old["facts"], index["tables"]
+    if not changed or len(changed) > MAX_RELINKED: raise Stale(f"{len(changed)} files changed since the last full link")
+    old = {i: facts_cache.get(index["keys"][i]) for i in changed}
+    if None in old.values(): raise Stale("the facts of an edited file before the edit are no longer cached")
+    return {i: r["facts"] for i, r in old.items()}, index["tables"]
 
-def relink_kg(cache: Path, inputs: LinkInputs, fi: int, old_facts: dict, sizes: list, externals) -> tuple:
-    "The KG relinked from the last full link's state after an edit to file `fi` (`relink_plan`): (tables, notes, redefined, per table a function that makes its JSON lines); `Stale` when that cannot be done exactly."
+def relink_kg(cache: Path, inputs: LinkInputs, changed: dict, sizes: list, externals) -> tuple:
+    "The KG relinked from the last full link's state after edits to the files `changed` (`relink_plan`): (tables, notes, redefined, per table a function that makes its JSON lines); `Stale` when that cannot be done exactly."
     try: base = marshal.loads((cache / LINK_STATE).read_bytes())
     except (OSError, EOFError, ValueError, TypeError): raise Stale("the saved link state is missing or unreadable")
     try: tables = {n: pq.read_table(cache / BASE_DIR / f"{n}.parquet") for n in KG_TABLES}
@@ -490,11 +494,11 @@ def relink_kg(cache: Path, inputs: LinkInputs, fi: int, old_facts: dict, sizes: 
     def named_elsewhere(names, pattern) -> bool:
         needles = [n.encode() for n in names]
         for j, f in enumerate(inputs.files):
-            if j != fi and any(n in (data := (inputs.roots[f.root].path / f.relpath).read_bytes()) for n in needles) and pattern.search(data): return True
+            if j not in changed and any(n in (data := (inputs.roots[f.root].path / f.relpath).read_bytes()) for n in needles) and pattern.search(data): return True
         return False
     lk = Linker(inputs.facts, externals)
-    kg = lk.relink(base, fi, old_facts, named_elsewhere)
-    tables, recipes = splice_tables(tables, base["rows"], fi, kg)
+    kg = lk.relink(base, changed, named_elsewhere)
+    tables, recipes = splice_tables(tables, base["rows"], sorted(changed), kg)
     notes = dict(undecided=lk.undecided_classes(), externals=lk.external_kinds(tables["entities"].select(["id", "type", "declared"]).to_pydict()))
     jsonl = {}
     for n in ("entities", "triples"):
@@ -559,7 +563,7 @@ def build_kg(sources=None,                 # directories of code (default: the i
         ok_files, fp = [f for f, r in zip(files, results) if r["status"] == "ok"], extractor_fingerprint()
         inputs = LinkInputs(roots, ok_files, ok, [_cache_key(fp, f, r["sha256"]) for f, r in zip(files, results) if r["status"] == "ok"],
                             sha256_bytes((input_digest(roots, [], [], max_file_bytes, languages) + externals_digest(resolve_installed)).encode()))
-        plan, relink = None, dict(file=None, why="no facts cache")
+        plan, relink = None, dict(files=[], why="no facts cache")
         if facts_cache is not None:
             try: plan = relink_plan(cache, inputs, facts_cache)   # before the cache is saved: it keeps the facts the plan uses
             except Stale as e: relink["why"] = str(e)
@@ -573,7 +577,7 @@ def build_kg(sources=None,                 # directories of code (default: the i
         index = ExternalIndex(resolve_installed=resolve_installed, cache_dir=None if cache is None else cache / "externals")
         relinked = None
         if plan is not None:
-            try: relinked = relink_kg(cache, inputs, *plan, index); relink = dict(file=ok_files[plan[0]].relpath, why=None)
+            try: relinked = relink_kg(cache, inputs, *plan, index); relink = dict(files=[ok_files[i].relpath for i in sorted(plan[0])], why=None)
             except Stale as e: relink["why"] = str(e)
         if relinked is None:
             lk = Linker(ok, index); kg = lk.link()

@@ -737,54 +737,60 @@ class Stale(Exception):
 _IMPLICIT = lambda name: name == "*" or (name.startswith("__") and name.endswith("__"))   # names looked up with no file naming them
 
 @patch
-def relink(self: Linker,       # a Linker of the corpus after the edit, not linked
-           base: dict,          # `state()` of the full link before it (consumed: its values are reused)
-           fi: int,             # the index of the edited file, the same in both
-           old_facts: dict,     # that file's facts before the edit
-           named_elsewhere,     # (names, their `mentions` pattern) -> whether any other file's source mentions one
+def relink(self: Linker,       # a Linker of the corpus after the edits, not linked
+           base: dict,          # `state()` of the full link before them (consumed: its values are reused)
+           changed: dict,       # the edited files: index (the same in both) -> its facts before the edits
+           named_elsewhere,     # (names, their `mentions` pattern) -> whether the source of a file not edited mentions one
           ) -> KGBuffer:
-    "The rows of file `fi` after an edit, when the rest of the KG provably stays as `base` left it (else `Stale`); `rows` on the result: its row counts before each phase and after the last."
-    facts = self.files[fi][0]
+    "The rows of the edited files, when the rest of the KG provably stays as `base` left it (else `Stale`); `rows` on the result: per phase, the row counts before each edited file (in order) and after the last."
     self.prepare_flows()
-    old_if, new_if = interface(old_facts, base["types"], set(base["decorated"]), base["parents"]), interface(facts, self.types, self.decorated, self.parents)
-    changed = [k for k in old_if.keys() | new_if.keys() if old_if.get(k) != new_if.get(k)]
-    names = {k[-1].rsplit(".", 1)[-1] for k in changed}
+    edited = sorted(changed)
+    names, held = set(), base["held"]
+    for fi in edited:
+        old_if = interface(changed[fi], base["types"], set(base["decorated"]), base["parents"])
+        new_if = interface(self.files[fi][0], self.types, self.decorated, self.parents)
+        for k in old_if.keys() | new_if.keys():
+            if old_if.get(k) == new_if.get(k): continue
+            names.add(k[-1].rsplit(".", 1)[-1])
+            if k[0] == "def" and (j := bisect.bisect_left(held, k[1])) < len(held) and (held[j] == k[1] or held[j].startswith(k[1] + ".")):
+                raise Stale(f"{k[1]} changed and a slot holds it")
     if any(_IMPLICIT(n) for n in names): raise Stale(f"a declaration looked up implicitly changed ({sorted(n for n in names if _IMPLICIT(n))[0]})")
-    held = base["held"]
-    for x in (k[1] for k in changed if k[0] == "def"):
-        j = bisect.bisect_left(held, x)
-        if j < len(held) and (held[j] == x or held[j].startswith(x + ".")): raise Stale(f"{x} changed and a slot holds it")
-    old_flows, new_flows = old_facts.get("flows", []), facts.get("flows", [])
-    ok, nk = [repr(f) for f in old_flows], [repr(f) for f in new_flows]
-    off, gone, added, prev, last = base["offsets"][fi], set(), [], [], base["offsets"][fi] - 1
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, ok, nk, autojunk=False).get_opcodes():
-        if tag == "equal":
-            if names and any(mentions(names).search(k.encode()) for k in nk[j1:j2]): raise Stale("a kept flow names a changed declaration")
-            last = off + i2 - 1
-        else: gone.update(range(off + i1, off + i2)); added += range(j1, j2); prev += [last] * (j2 - j1)
-    if names and named_elsewhere(names, mentions(names)): raise Stale(f"another file names a changed declaration ({', '.join(sorted(names)[:3])})")
+    pattern = mentions(names) if names else None
+    gone, added, prev = set(), [], []   # removed flows (old indices); added flows (file, flow), in the cold run's order; the last kept flow before each
+    for fi in edited:
+        old_flows, new_flows = changed[fi].get("flows", []), self.files[fi][0].get("flows", [])
+        ok, nk = [repr(f) for f in old_flows], [repr(f) for f in new_flows]
+        off = last = base["offsets"][fi]; last -= 1
+        for tag, i1, i2, j1, j2 in SequenceMatcher(None, ok, nk, autojunk=False).get_opcodes():
+            if tag == "equal":
+                if pattern and any(pattern.search(k.encode()) for k in nk[j1:j2]): raise Stale("a kept flow names a changed declaration")
+                last = off + i2 - 1
+            else: gone.update(range(off + i1, off + i2)); added += [(fi, k) for k in range(j1, j2)]; prev += [last] * (j2 - j1)
+    if pattern and named_elsewhere(names, pattern): raise Stale(f"another file names a changed declaration ({', '.join(sorted(names)[:3])})")
     deps, writers, readers = base["deps"], base["writers"], base["emit_readers"]
-    private = lambda s: all(r in gone for r in deps.get(s, ())) and all(w in gone for w in writers.get(s, ())) and all(r == fi for r in readers.get(s, ()))
+    private = lambda s: all(r in gone for r in deps.get(s, ())) and all(w in gone for w in writers.get(s, ())) and all(r in changed for r in readers.get(s, ()))
     removed = {s for g in gone for s in base["grew"].get(g, ())}
     if not all(map(private, removed)): raise Stale("a removed flow fed other code")
     self.pts, self._plans, self._choices = base["pts"], {}, {}
     for s in removed: del self.pts[s]
-    grown, reads, wrote = self._run_alone([new_flows[k] for k in added], self._test_file[fi])
+    grown, reads, wrote = self._run_alone([(self.files[fi][0]["flows"][k], self._test_file[fi]) for fi, k in added])
     if not all(map(private, grown)): raise Stale("an added flow feeds other code")
     mine, grew_at = removed | grown, base["grew_at"]
     for i, limit in enumerate(prev):
         if any(grew_at.get(s, -1) > limit for s in (reads[i] | wrote[i]) - mine): raise Stale("an added flow meets values that grow after the cold run first reaches it")
     kg, self._test_calls, kg.rows = KGBuffer(), [], []
     for phase in EMIT_PHASES + ("emit_tested_by",):
-        kg.rows.append(kg.counts())
-        if phase == "emit_tested_by": self.emit_tested_by(kg)   # the calls of this file's tests
-        else: getattr(self, phase)(kg, fi)
-    kg.rows.append(kg.counts())
+        kg.rows.append([])
+        for fi in edited:
+            kg.rows[-1].append(kg.counts())
+            if phase == "emit_tested_by": self.emit_tested_by(kg, [c for c in self._test_calls if c[2] == fi])
+            else: getattr(self, phase)(kg, fi)
+        kg.rows[-1].append(kg.counts())
     return kg
 
 @patch
-def _run_alone(self: Linker, flows: list, test: bool) -> tuple[set, list, list]:
-    "Run `flows` to their fixed point in the first-in first-out order `analyse` would, the other slots as they are; (slots grown, slots each flow read, slots each flow wrote to)."
+def _run_alone(self: Linker, flows: list) -> tuple[set, list, list]:
+    "Run `flows` ((flow, whether written in a test file)) to their fixed point in the first-in first-out order `analyse` would, the other slots as they are; (slots grown, slots each flow read, slots each flow wrote to)."
     n = len(flows)
     queue, queued, deps, grown_all = deque(range(n)), [True] * n, defaultdict(dict), set()
     reads, wrote, linked_add, cur = [set() for _ in range(n)], [set() for _ in range(n)], self.add, 0
@@ -795,7 +801,7 @@ def _run_alone(self: Linker, flows: list, test: bool) -> tuple[set, list, list]:
         while queue:
             i = cur = queue.popleft(); queued[i] = False
             self._reads = []
-            grown = self.apply_flow(flows[i], test)
+            grown = self.apply_flow(*flows[i])
             reads[i].update(self._reads)
             for s in self._reads: deps[s][i] = None
             for s in grown:
