@@ -1,8 +1,9 @@
 """How much the flow analysis's fixed point depends on the order in which its worklist first takes the flows.
 
-The linker always takes them in the files' order, so a build is reproducible; but an incremental rebuild that re-ran only
-the flows an edit touches would take them in another order, and could only promise a KG byte-identical to a cold
-build if the fixed point did not depend on it. This links the standard library's facts three times (the files' order,
+The linker always takes them in the files' order, so a build is reproducible; but a rebuild that re-ran only the flows
+an edit touches would take them in another order, and could only promise a KG byte-identical to a cold build if the
+fixed point did not depend on it (which is why `Linker.relink` proves instead that an edit changes nothing outside the
+edited files, and links in full otherwise). This links the standard library's facts three times (the files' order,
 reversed, shuffled with --seed) and counts the slots whose values differ and the triples that only one order emits.
 
 Run: .venv/bin/python benchmarks/flow_order.py [--seed 0] [--out benchmarks/results/flow_order.json]

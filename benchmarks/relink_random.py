@@ -1,7 +1,8 @@
 """Random one-file edits on a copy of the standard library: how often a rebuild is relinked, how long it takes, and
 whether its KG is the cold build's.
 
-Run: .venv/bin/python benchmarks/relink_random.py [--edits 20] [--seed 3] [--workers 2] [--out benchmarks/results/relink_random.json]
+Run: .venv/bin/python benchmarks/relink_random.py [--edits 20] [--seed 3] [--workers 2] [--packages json,email] [--out benchmarks/results/relink_random.json]
+(--packages: only these directories of the standard library.)
 Each edit (`random_edit` of tests/test_kg_incremental.py: a function appended, a comment line inserted, a local or a
 call added to a function, a function deleted; in a file picked at random, test files included) is followed by a
 rebuild of the KG directory, timed, and by a full link of the same corpus into another directory (from its own facts
@@ -18,10 +19,13 @@ from test_kg_incremental import random_edit
 
 def main():
     ap = argparse.ArgumentParser(); ap.add_argument("--edits", type=int, default=20); ap.add_argument("--seed", type=int, default=3)
-    ap.add_argument("--workers", type=int, default=2); ap.add_argument("--out", default=str(Path(__file__).with_name("results") / "relink_random.json"))
+    ap.add_argument("--workers", type=int, default=2); ap.add_argument("--packages", default=None)
+    ap.add_argument("--out", default=str(Path(__file__).with_name("results") / "relink_random.json"))
     a = ap.parse_args()
     tmp = Path(tempfile.mkdtemp()); src = tmp / "stdlib"
-    shutil.copytree(default_corpus(), src, ignore=shutil.ignore_patterns("site-packages", "__pycache__"), symlinks=True)
+    if a.packages is None: shutil.copytree(default_corpus(), src, ignore=shutil.ignore_patterns("site-packages", "__pycache__"), symlinks=True)
+    else:
+        for p in a.packages.split(","): shutil.copytree(default_corpus() / p, src / p, ignore=shutil.ignore_patterns("__pycache__"), symlinks=True)
     kg, cold, rng = tmp / "kg", tmp / "cold", random.Random(a.seed)
     build_kg([src], kg, workers=a.workers, progress=False)
     build_kg([src], cold, workers=a.workers, progress=False)
@@ -36,7 +40,7 @@ def main():
         rows.append(dict(edit=kind, path=path, relinked=bool(m["relink"]["files"]), why=m["relink"]["why"], seconds=round(dt, 2), identical=same))
         print(rows[-1], flush=True)
     rel = [r["seconds"] for r in rows if r["relinked"]]; full = [r["seconds"] for r in rows if not r["relinked"]]
-    res = dict(machine=f"{platform.node()} {os.cpu_count()} cores", python=platform.python_version(), workers=a.workers, seed=a.seed, edits=a.edits,
+    res = dict(machine=f"{platform.node()} {os.cpu_count()} cores", python=platform.python_version(), workers=a.workers, seed=a.seed, edits=a.edits, packages=a.packages or "all",
                relinked=len(rel), linked_in_full=len(full), all_identical=all(r["identical"] for r in rows),
                relinked_median_s=statistics.median(rel) if rel else None, full_median_s=statistics.median(full) if full else None,
                relinked_by_edit=dict(Counter(r["edit"] for r in rows if r["relinked"])), edits_by_kind=dict(Counter(r["edit"] for r in rows)),
