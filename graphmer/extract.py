@@ -454,7 +454,7 @@ class LinkInputs:
     roots: list; files: list; facts: list; keys: list; settings: str
 
 def save_link_state(cache: Path, lk: Linker, inputs: LinkInputs, out: Path) -> float:
-    "Keep what a one-file relink needs of the full link `lk` whose tables are now in `out`: its state (in `cache/LINK_STATE`) and its tables (hard links in `cache/BASE_DIR`); seconds taken."
+    "Keep what a relink needs of the full link `lk` whose tables are now in `out`: its state (in `cache/LINK_STATE`) and its tables and JSON lines (hard links in `cache/BASE_DIR`); seconds taken."
     t = time.perf_counter()
     (cache / LINK_INDEX).unlink(missing_ok=True)   # the index vouches for the state and the base tables: they change together
     base = cache / BASE_DIR; base.mkdir(parents=True, exist_ok=True)
