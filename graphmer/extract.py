@@ -381,7 +381,7 @@ def _write_and_validate(out: Path, tables: dict, run_validation: bool, t0: float
 
 # %% ../nbs/05_extract.ipynb #a5779d07
 KG_TABLES = ("entities", "triples", "mentions")
-LINK_STATE = "link.marshal"   # in the cache directory: the last full link's state (`Linker.state`), which a one-file relink starts from
+LINK_STATE = "link.marshal"   # in the cache directory: the last full link's state (`Linker.state`), which a relink starts from
 LINK_INDEX = "link.index"     # beside it, small: that link's settings digest, files and their facts-cache keys, and its tables' row counts
 BASE_DIR = "base"             # in the cache directory: that link's tables
 

@@ -604,7 +604,7 @@ def emit_refs(self: Linker, kg, fi):
             if h not in self.defs: continue
             kg.triple(h, rel, t, prov, p, ref["line"], ref["line"], lang)
             kg.mention(t, p, ref["line"], ref["col"], ref["end_col"], "ref")
-            if rel in ("calls", "instantiates") and self.types.get(h) == "Test": self._test_calls.append((h, t, fi, ref))
+            if rel in ("calls", "instantiates") and self.types.get(h) == "Test": self._test_calls[fi].append((h, t, ref))
 
 # %% ../nbs/04_link.ipynb #502b64ff
 def _norm(s: str) -> str: return re.sub(r"[^a-z0-9]", "", s.lower())
@@ -634,9 +634,9 @@ def under_test(self: Linker, target: str) -> bool:
 
 # %% ../nbs/04_link.ipynb #cfbe4912
 @patch
-def emit_tested_by(self: Linker, kg, calls=None):   # calls: (test, target, file index, ref) as `emit_refs` collects them (default: all)
+def emit_tested_by(self: Linker, kg, fi: int):   # after `emit_refs` of file `fi`, which collects its tests' calls
     short_of, names_of = {}, {}   # per target and per test: a test calls the same code many times
-    for test, target, fi, ref in (self._test_calls if calls is None else calls):
+    for test, target, ref in self._test_calls.get(fi, ()):
         if (short := short_of.get(target)) is None:
             testable = target in self.defs and self.types[target] in ("Function", "Method", "Class", "ExceptionType") and self.under_test(target)
             short = short_of[target] = _norm(self.defs[target][0]["name"]) if testable else ""
@@ -649,12 +649,12 @@ def emit_tested_by(self: Linker, kg, calls=None):   # calls: (test, target, file
             kg.triple(target, "tested_by", test, prov, facts["path"], ref["line"], ref["line"], facts["language"])
 
 # %% ../nbs/04_link.ipynb #c4cdbe06
-EMIT_PHASES = ("emit_declarations", "emit_refs", "emit_overrides")   # file by file, in this order; then `emit_tested_by`, file by file too
+EMIT_PHASES = ("emit_declarations", "emit_refs", "emit_overrides", "emit_tested_by")   # each over all files, file by file, in this order
 
 @patch
 def link(self: Linker, order=None) -> KGBuffer:
     "Emit the whole KG, file by file in the fixed order (`order`: see `analyse`)."
-    kg, self._test_calls = KGBuffer(), []
+    kg, self._test_calls = KGBuffer(), defaultdict(list)   # per file: its tests' calls (`emit_refs`)
     self.analyse(order)
     self.emit_readers, self.rows = defaultdict(dict), []   # the files whose emission read each slot; per phase, the row counts before each file (for `relink`)
     for phase in EMIT_PHASES:
@@ -664,12 +664,7 @@ def link(self: Linker, order=None) -> KGBuffer:
             getattr(self, phase)(kg, fi)
             for s in self._reads: self.emit_readers[s][fi] = None
         self.rows[-1].append(kg.counts())
-    self._reads, calls = None, defaultdict(list)
-    for c in self._test_calls: calls[c[2]].append(c)   # in the files' order already: `emit_refs` went file by file
-    self.rows.append([])
-    for fi in range(len(self.files)):
-        self.rows[-1].append(kg.counts()); self.emit_tested_by(kg, calls.get(fi, ()))
-    self.rows[-1].append(kg.counts())
+    self._reads = None
     kg.notes = dict(undecided=self.undecided_classes(), externals=self.external_kinds(kg.e))
     return kg
 
@@ -700,10 +695,7 @@ def state(self: Linker) -> dict:
     "What `relink` needs of this full link (after `link`): the final values, who read and grew each slot and when it last grew, which files' emission read it, the flow offsets of the files, the linked types, bases and decorated functions, the row counts per phase and file."
     offsets, n = [], 0
     for facts, _ in self.files: offsets.append(n); n += len(facts.get("flows", ()))
-    grew = defaultdict(list)
-    for s, ws in self.writers.items():
-        for w in ws: grew[w].append(s)
-    return dict(pts=self.pts, deps=dict(self.deps), writers=dict(self.writers), grew=dict(grew), grew_at=self.grew_at,
+    return dict(pts=self.pts, deps=dict(self.deps), writers=dict(self.writers), grew_at=self.grew_at,
                 emit_readers=dict(self.emit_readers), offsets=offsets, types=self.types, parents=self.parents,
                 decorated=sorted(self.decorated), held=sorted({v[1] for vs in self.pts.values() for v in vs}), rows=self.rows)
 
@@ -731,7 +723,7 @@ def mentions(names) -> re.Pattern:
     return re.compile(rb"(?<![\w$])(?:" + b"|".join(re.escape(n.encode()) for n in sorted(names)) + rb")(?![\w$])")
 
 class Stale(Exception):
-    "The one-file relink cannot promise the cold build's output: link everything."
+    "A relink cannot promise the cold build's output: link everything."
 
 # %% ../nbs/04_link.ipynb #6736b464
 _IMPLICIT = lambda name: name == "*" or (name.startswith("__") and name.endswith("__"))   # names looked up with no file naming them
@@ -769,7 +761,7 @@ def relink(self: Linker,       # a Linker of the corpus after the edits, not lin
     if pattern and named_elsewhere(names, pattern): raise Stale(f"another file names a changed declaration ({', '.join(sorted(names)[:3])})")
     deps, writers, readers = base["deps"], base["writers"], base["emit_readers"]
     private = lambda s: all(r in gone for r in deps.get(s, ())) and all(w in gone for w in writers.get(s, ())) and all(r in changed for r in readers.get(s, ()))
-    removed = {s for g in gone for s in base["grew"].get(g, ())}
+    removed = {s for s, ws in writers.items() if any(w in gone for w in ws)} if gone else set()   # the slots the removed flows grew
     if not all(map(private, removed)): raise Stale("a removed flow fed other code")
     self.pts, self._plans, self._choices = base["pts"], {}, {}
     for s in removed: del self.pts[s]
@@ -778,13 +770,11 @@ def relink(self: Linker,       # a Linker of the corpus after the edits, not lin
     mine, grew_at = removed | grown, base["grew_at"]
     for i, limit in enumerate(prev):
         if any(grew_at.get(s, -1) > limit for s in (reads[i] | wrote[i]) - mine): raise Stale("an added flow meets values that grow after the cold run first reaches it")
-    kg, self._test_calls, kg.rows = KGBuffer(), [], []
-    for phase in EMIT_PHASES + ("emit_tested_by",):
+    kg, self._test_calls, kg.rows = KGBuffer(), defaultdict(list), []
+    for phase in EMIT_PHASES:
         kg.rows.append([])
         for fi in edited:
-            kg.rows[-1].append(kg.counts())
-            if phase == "emit_tested_by": self.emit_tested_by(kg, [c for c in self._test_calls if c[2] == fi])
-            else: getattr(self, phase)(kg, fi)
+            kg.rows[-1].append(kg.counts()); getattr(self, phase)(kg, fi)
         kg.rows[-1].append(kg.counts())
     return kg
 
